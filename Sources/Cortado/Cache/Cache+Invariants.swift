@@ -1,0 +1,165 @@
+extension Cache {
+  /// Checks every internal invariant of every stripe and stops the program
+  /// with a description of the first one broken.
+  ///
+  /// For tests: Cortado's own suite calls it after every step of its
+  /// randomised tests. O(n); takes each stripe's lock in turn.
+  public func _checkInvariants() {
+    core.forEachShard { shard, _ in shard.pointee.checkInvariants() }
+  }
+}
+
+extension _Shard {
+  /// See `Cache._checkInvariants()`.
+  @usableFromInline
+  func checkInvariants() {
+    func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
+      if !condition() { fatalError("Cortado invariant broken: \(message())") }
+    }
+    // Arena and index.
+    var occupied = 0
+    var cost = 0
+    for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
+      occupied += 1
+      let slot32 = Int32(truncatingIfNeeded: slot)
+      require(find(pairs[slot].key, hash: meta[slot].hash) == slot32, "slot \(slot) is not found through the index")
+      require(UInt32(truncatingIfNeeded: pairs[slot].key.hashValue) == meta[slot].hash, "slot \(slot) has a stale hash")
+      cost += self.cost(of: slot32)
+    }
+    require(occupied == count, "count \(count) but \(occupied) occupied slots")
+    var indexed = 0
+    for bucket in 0...indexMask where index[bucket] != 0 {
+      indexed += 1
+      require(isOccupied(index[bucket] - 1), "index bucket \(bucket) points to a free slot")
+    }
+    require(indexed == count, "index holds \(indexed) entries for count \(count)")
+    require(count * 2 <= indexMask + 1, "index load factor above 1/2")
+    var free = 0
+    var cursor = freeHead
+    while cursor >= 0 {
+      require(!isOccupied(cursor), "free list holds occupied slot \(cursor)")
+      free += 1
+      require(free <= fresh, "free list has a cycle")
+      cursor = meta[Int(cursor)].next
+    }
+    require(free + count == fresh, "free \(free) + count \(count) != handed-out slots \(fresh)")
+    if costs != nil { require(cost == totalCost, "total cost \(totalCost) but entries sum to \(cost)") }
+
+    // Bounds: never observable above the budget.
+    require(count <= settings.maximumCount, "count \(count) above maximum \(settings.maximumCount)")
+    if costs != nil { require(totalCost <= settings.maximumCost, "cost \(totalCost) above maximum \(settings.maximumCost)") }
+
+    // Policy structures.
+    switch settings.policy {
+    case .none:
+      break
+    case .lru, .fifo:
+      require(checkList(0) == count, "policy list does not hold every entry")
+    case .windowTinyLFU:
+      var total = 0
+      for region in 0..<3 {
+        let members = checkList(region)
+        total += members
+        var weight = 0
+        var cursor = listHeads[region]
+        while cursor >= 0 {
+          require(self.region(of: cursor) == region, "slot \(cursor) in list \(region) has another region")
+          weight += policyWeight(cursor)
+          cursor = meta[Int(cursor)].next
+        }
+        require(weight == listWeights[region], "region \(region) weight \(listWeights[region]) but holds \(weight)")
+      }
+      require(total == count, "W-TinyLFU regions hold \(total) of \(count) entries")
+      require(listWeights[2] <= Swift.max(protectedMaximum, 0) || listHeads[2] == listTails[2],
+              "protected region over its maximum")
+    case .lfu:
+      var total = 0
+      var bucket = lfu.first
+      var previousCount = 0
+      while bucket >= 0 {
+        let useCount = lfu.counts[Int(bucket)]
+        require(useCount > previousCount, "LFU buckets out of order")
+        previousCount = useCount
+        var member = lfu.heads[Int(bucket)]
+        require(member >= 0, "empty LFU bucket kept")
+        while member >= 0 {
+          require(aux![Int(member)] == bucket, "slot \(member) points to the wrong LFU bucket")
+          total += 1
+          member = meta[Int(member)].next
+        }
+        bucket = lfu.nexts[Int(bucket)]
+      }
+      require(total == count, "LFU buckets hold \(total) of \(count) entries")
+    case .random:
+      require(randomSlots.count == count, "random policy tracks \(randomSlots.count) of \(count) entries")
+      for (position, slot) in randomSlots.enumerated() {
+        require(aux![Int(slot)] == Int32(position), "random policy position of slot \(slot) is stale")
+      }
+    }
+
+    // Timer wheel.
+    if let timers {
+      var scheduled = 0
+      var due = 0
+      for sentinel in 0..<_Wheel.sentinelCount {
+        var link = Int(timers[sentinel].next)
+        var previous = sentinel
+        var lastDeadline = Int64.min
+        while link != sentinel {
+          require(link >= _Wheel.sentinelCount, "wheel list \(sentinel) links to another sentinel")
+          require(Int(timers[link].prev) == previous, "wheel list \(sentinel) has a broken back link")
+          let slot = Int32(truncatingIfNeeded: link - _Wheel.sentinelCount)
+          require(isOccupied(slot), "wheel holds free slot \(slot)")
+          let deadline = timers[link].deadline
+          require(deadline != _Time.never, "slot \(slot) scheduled with no deadline")
+          if sentinel == _Wheel.due {
+            require(deadline <= wheelTime, "slot \(slot) on the due list before its deadline")
+            due += 1
+          } else {
+            require(wheelBucket(for: deadline) == sentinel, "slot \(slot) in bucket \(sentinel), belongs in \(wheelBucket(for: deadline))")
+            if sentinel < 64 && sortedBuckets & (1 << UInt64(sentinel)) != 0 {
+              require(deadline >= lastDeadline, "bucket \(sentinel) marked sorted but is not")
+            }
+          }
+          lastDeadline = deadline
+          scheduled += 1
+          previous = link
+          link = Int(timers[link].next)
+        }
+        require(Int(timers[sentinel].prev) == previous, "wheel list \(sentinel) has a broken tail")
+      }
+      require(due == dueCount, "due list holds \(due) but dueCount is \(dueCount)")
+      var withDeadline = 0
+      for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
+        let link = _Shard.link(Int32(truncatingIfNeeded: slot))
+        if timers[link].deadline != _Time.never {
+          withDeadline += 1
+          require(timers[link].prev >= 0, "slot \(slot) has a deadline but is not scheduled")
+        } else {
+          require(timers[link].prev < 0, "slot \(slot) without deadline is scheduled")
+        }
+        if let freshness {
+          require(timers[link].deadline <= freshness[slot].hardDeadline, "slot \(slot) outlives its time to live")
+        }
+      }
+      require(withDeadline == scheduled, "\(withDeadline) deadlines but \(scheduled) scheduled nodes")
+    }
+  }
+
+  /// Walks list `list`, checking its links; returns its length.
+  func checkList(_ list: Int) -> Int {
+    var length = 0
+    var previous: Int32 = -1
+    var cursor = listHeads[list]
+    while cursor >= 0 {
+      if !isOccupied(cursor) { fatalError("Cortado invariant broken: list \(list) holds free slot \(cursor)") }
+      if meta[Int(cursor)].prev != previous { fatalError("Cortado invariant broken: list \(list) back link at \(cursor)") }
+      length += 1
+      if length > count { fatalError("Cortado invariant broken: list \(list) has a cycle") }
+      previous = cursor
+      cursor = meta[Int(cursor)].next
+    }
+    if listTails[list] != previous { fatalError("Cortado invariant broken: list \(list) tail") }
+    return length
+  }
+}

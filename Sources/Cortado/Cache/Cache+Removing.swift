@@ -1,0 +1,61 @@
+extension Cache {
+  /// Removes `key` and returns its live value (`nil` if it was absent or had
+  /// expired). The listener is told `.removed`.
+  @inlinable @discardableResult
+  public func removeValue(forKey key: Key) -> Value? {
+    core.remove(key)
+  }
+
+  /// Removes every entry; the listener is told `.removed` for each.
+  public func removeAll() {
+    core.forEachShard { shard, _ in shard.pointee.removeAll() }
+  }
+
+  /// Removes every live entry for which `shouldRemove` returns true, and
+  /// returns how many were removed.
+  ///
+  /// The predicate runs outside the cache's locks, on a snapshot of the
+  /// entries; an entry written again after the snapshot was taken is kept
+  /// (its new value was not judged).
+  @discardableResult
+  public func removeAll(where shouldRemove: (Key, Value) throws -> Bool) rethrows -> Int {
+    var removed = 0
+    for index in 0..<core.stripeCount {
+      let stripe = core.stripes[index]
+      let now = core.clock.now()
+      stripe.lock.lock()
+      let candidates = stripe.shard.pointee.candidates(now: now)
+      stripe.lock.unlock()
+      var doomed: [(key: Key, stamp: UInt64)] = []
+      for candidate in candidates where try shouldRemove(candidate.key, candidate.value) {
+        doomed.append((candidate.key, candidate.stamp))
+      }
+      guard !doomed.isEmpty else { continue }
+      let later = core.clock.now()
+      stripe.lock.lock()
+      for item in doomed {
+        let hash = UInt32(truncatingIfNeeded: item.key.hashValue)
+        if stripe.shard.pointee.remove(item.key, hash: hash, ifStamp: item.stamp, now: later) { removed += 1 }
+      }
+      let drain = core.takeRecorded(stripe)
+      stripe.lock.unlock()
+      if drain { core.sink.drain() }
+    }
+    return removed
+  }
+
+  /// Removes every expired entry now and returns them, earliest deadline
+  /// first (cachetools' `expire()`).
+  ///
+  /// You rarely need this: expired entries are never served or counted, and
+  /// are reclaimed as the cache is used and by the sweeper.
+  @discardableResult
+  public func removeExpired() -> [CacheEntry<Key, Value>] {
+    var removed: [(deadline: Int64, entry: CacheEntry<Key, Value>)] = []
+    core.forEachShard { shard, now in
+      removed.append(contentsOf: shard.pointee.removeExpired(now: now))
+    }
+    if core.stripeCount > 1 { removed.sort { $0.deadline < $1.deadline } }
+    return removed.map(\.entry)
+  }
+}

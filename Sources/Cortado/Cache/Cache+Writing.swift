@@ -1,0 +1,39 @@
+extension Cache {
+  /// Stores `value` under `key` and returns the key's previous live value.
+  ///
+  /// Like `Dictionary.updateValue(_:forKey:)`. The write restarts the entry's
+  /// lifetime and counts as its most recent use. If the value cannot be stored
+  /// (too costly), the previous value is still removed and returned.
+  @inlinable @discardableResult
+  public func updateValue(_ value: Value, forKey key: Key) -> Value? {
+    core.set(key, value, lifetime: core.lifetime(key, value, timeToLive: nil)).previousValue
+  }
+
+  /// Stores `value` under `key` with the cache's lifetime, reporting what happened.
+  @inlinable @discardableResult
+  public func setValue(_ value: Value, forKey key: Key) -> CacheWriteResult<Value> {
+    core.set(key, value, lifetime: core.lifetime(key, value, timeToLive: nil))
+  }
+
+  /// Stores `value` under `key` with its own time to live, overriding the
+  /// cache's (and `freshnessForEntry`'s) time to live for this entry; the
+  /// cache's time to idle still applies.
+  ///
+  /// Works in a cache configured without any lifetime, too. A lifetime of zero
+  /// or less means the value is expired on arrival: it is not stored, and the
+  /// key's previous value is removed (as `cachetools.TLRUCache` does). A
+  /// lifetime too long for the clock means "never expires".
+  @inlinable @discardableResult
+  public func setValue(_ value: Value, forKey key: Key, timeToLive: Duration) -> CacheWriteResult<Value> {
+    core.set(key, value, lifetime: core.lifetime(key, value, timeToLive: timeToLive))
+  }
+
+  /// Stores `value` under `key` with its own freshness policy, replacing the
+  /// cache's for this entry.
+  @inlinable @discardableResult
+  public func setValue(_ value: Value, forKey key: Key, freshness: Freshness) -> CacheWriteResult<Value> {
+    let lifetime = freshness._lifetime
+    if lifetime.expires && core.readsClock.relaxedValue == 0 { core.enableExpiry() }
+    return core.set(key, value, lifetime: lifetime)
+  }
+}

@@ -1,0 +1,29 @@
+/// A cache configuration that cannot work, with the field at fault.
+///
+/// Thrown by ``Cache/init(configuration:)``. The convenience initialisers stop
+/// the program with the same message instead.
+public struct CacheConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+  /// The configuration fields that can be invalid.
+  public enum Field: String, Sendable, Hashable, CaseIterable {
+    case maximumCount
+    case maximumCost
+    case timeToLive
+    case timeToIdle
+    case refreshAfter
+    case staleIfError
+    case stripeCount
+  }
+
+  /// The field at fault.
+  public var field: Field
+  /// What is wrong with it.
+  public var message: String
+
+  /// Creates an error for `field`.
+  public init(field: Field, message: String) {
+    self.field = field
+    self.message = message
+  }
+
+  public var description: String { "Invalid cache configuration: \(field.rawValue) \(message)" }
+}

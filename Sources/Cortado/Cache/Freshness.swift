@@ -1,0 +1,135 @@
+/// How long an entry stays fresh: one value that combines every time-based
+/// rule, for a whole cache or for one entry.
+///
+/// An entry expires at whichever comes first of its ``timeToLive`` (counted
+/// from its last write) and its ``timeToIdle`` (counted from its last read or
+/// write). A `nil` field means "no such limit"; ``never`` has none at all.
+///
+/// ```swift
+/// // Sessions: gone 30 minutes after the last use, and at most 12 hours after login.
+/// let sessions = Freshness(timeToLive: .seconds(12 * 3600), timeToIdle: .seconds(1800))
+///
+/// // Stale-while-revalidate: serve for 5 minutes, refresh in the background after 1.
+/// let prices = Freshness(timeToLive: .seconds(300), refreshAfter: .seconds(60))
+/// ```
+///
+/// An entry written at `t` with a lifetime `d` is live on `[t, t + d)` and
+/// expired at exactly `t + d`, as in `cachetools` and `expiringdict`. Writes
+/// restart both clocks; reads restart only ``timeToIdle``. A lifetime too long
+/// for the clock's range (hundreds of years) means the entry never expires.
+///
+/// ``refreshAfter`` and ``staleIfError`` matter only to loading reads
+/// (``Cache/loadValue(forKey:using:)``): plain reads never see a value past its
+/// lifetime.
+public struct Freshness: Sendable, Hashable, CustomStringConvertible {
+  /// The maximum time an entry lives after it was written (expire after
+  /// write: the semantics of `cachetools.TTLCache` and `expiringdict`).
+  public var timeToLive: Duration?
+
+  /// The maximum time an entry lives without being read or written (expire
+  /// after access, sliding). Every hit restarts it, so reads become writes to
+  /// the entry's deadline.
+  public var timeToIdle: Duration?
+
+  /// After this time since the last write, a loading read still returns the
+  /// current value at once, and starts one background reload
+  /// (stale-while-revalidate). It should be shorter than ``timeToLive``.
+  public var refreshAfter: Duration?
+
+  /// When a reload fails after the entry's ``timeToLive`` has passed, a loading
+  /// read may still return the last good value for up to this long past the
+  /// lifetime (stale-if-error). Plain reads never return such a value.
+  public var staleIfError: Duration?
+
+  /// Creates a freshness policy. Every field is optional; a `nil` field
+  /// imposes no limit.
+  public init(
+    timeToLive: Duration? = nil,
+    timeToIdle: Duration? = nil,
+    refreshAfter: Duration? = nil,
+    staleIfError: Duration? = nil
+  ) {
+    self.timeToLive = timeToLive
+    self.timeToIdle = timeToIdle
+    self.refreshAfter = refreshAfter
+    self.staleIfError = staleIfError
+  }
+
+  /// No time limit at all: entries leave only by eviction or removal.
+  public static var never: Freshness { Freshness() }
+
+  /// Expire `duration` after each write.
+  public static func timeToLive(_ duration: Duration) -> Freshness { Freshness(timeToLive: duration) }
+
+  /// Expire `duration` after each read or write.
+  public static func timeToIdle(_ duration: Duration) -> Freshness { Freshness(timeToIdle: duration) }
+
+  /// Whether any field limits the entry's life.
+  public var expires: Bool { timeToLive != nil || timeToIdle != nil }
+
+  public var description: String {
+    var parts: [String] = []
+    if let timeToLive { parts.append("timeToLive: \(timeToLive)") }
+    if let timeToIdle { parts.append("timeToIdle: \(timeToIdle)") }
+    if let refreshAfter { parts.append("refreshAfter: \(refreshAfter)") }
+    if let staleIfError { parts.append("staleIfError: \(staleIfError)") }
+    return parts.isEmpty ? "Freshness.never" : "Freshness(\(parts.joined(separator: ", ")))"
+  }
+
+  /// Checks that every set duration is positive.
+  func validate() throws(CacheConfigurationError) {
+    func check(_ value: Duration?, _ field: CacheConfigurationError.Field) throws(CacheConfigurationError) {
+      if let value, value <= .zero {
+        throw CacheConfigurationError(field: field, message: "must be positive (got \(value)); use nil for no limit")
+      }
+    }
+    try check(timeToLive, .timeToLive)
+    try check(timeToIdle, .timeToIdle)
+    try check(refreshAfter, .refreshAfter)
+    try check(staleIfError, .staleIfError)
+  }
+
+  /// The policy in the cache's internal units.
+  @usableFromInline
+  var _lifetime: _Lifetime {
+    _Lifetime(
+      timeToLive: timeToLive.map { $0._nanosecondsClamped } ?? _Time.never,
+      idle: timeToIdle.map { Swift.max($0._nanosecondsClamped, -1) == 0 ? -1 : Swift.max($0._nanosecondsClamped, -1) } ?? 0,
+      refresh: refreshAfter.map { $0._nanosecondsClamped } ?? _Time.never,
+      staleIfError: staleIfError.map { $0._nanosecondsClamped } ?? 0
+    )
+  }
+}
+
+/// A freshness policy in nanoseconds, ready for a shard.
+@usableFromInline
+struct _Lifetime: Sendable {
+  /// Time to live; `never` for none; zero or negative: expired on arrival.
+  @usableFromInline var timeToLive: Int64
+  /// Time to idle; 0 for none; negative: expired on arrival.
+  @usableFromInline var idle: Int64
+  /// Refresh after; `never` for none.
+  @usableFromInline var refresh: Int64
+  /// Stale-if-error window; 0 for none.
+  @usableFromInline var staleIfError: Int64
+
+  @inlinable
+  init(timeToLive: Int64, idle: Int64, refresh: Int64, staleIfError: Int64) {
+    self.timeToLive = timeToLive
+    self.idle = idle
+    self.refresh = refresh
+    self.staleIfError = staleIfError
+  }
+
+  @usableFromInline static let never = _Lifetime(timeToLive: _Time.never, idle: 0, refresh: _Time.never, staleIfError: 0)
+
+  @inlinable
+  var isExpiredOnArrival: Bool { timeToLive <= 0 || idle < 0 }
+
+  @inlinable
+  var expires: Bool { timeToLive != _Time.never || idle != 0 }
+
+  /// Needs the per-entry freshness array (idle, refresh or stale-if-error).
+  @inlinable
+  var needsFreshnessInfo: Bool { idle != 0 || refresh != _Time.never || staleIfError != 0 }
+}

@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The clock a cache reads, erased to a monotonic reading in nanoseconds.
+///
+/// You rarely use this type directly: the cache initialisers accept any
+/// `some Clock<Duration>` (`ContinuousClock`, `SuspendingClock`,
+/// ``ManualClock``, ``CoarseClock`` or a test clock from another package) and
+/// wrap it here. A stored `any Clock<Duration>` cannot compute durations between
+/// its own instants, so the wrapper keeps the clock's *readings* instead: the
+/// nanoseconds elapsed since an origin taken when the wrapper was made.
+///
+/// The clocks that ship with Swift and with Cortado get a direct fast path
+/// (one `clock_gettime`, or one atomic load for ``ManualClock``); any other
+/// clock is read through its `now` and `duration(to:)`.
+public struct CacheClock: Sendable {
+  @usableFromInline
+  enum Source: Sendable {
+    case continuous
+    case suspending
+    case coarse
+    case manual(ManualClock)
+    case custom(@Sendable () -> Int64)
+  }
+
+  @usableFromInline let source: Source
+
+  /// Wraps `clock`.
+  public init<C: Clock>(_ clock: C) where C.Duration == Duration {
+    if clock is ContinuousClock {
+      source = .continuous
+    } else if clock is SuspendingClock {
+      source = .suspending
+    } else if let manual = clock as? ManualClock {
+      source = .manual(manual)
+    } else if clock is CoarseClock {
+      source = .coarse
+    } else {
+      let origin = clock.now
+      source = .custom { origin.duration(to: clock.now)._nanosecondsClamped }
+    }
+  }
+
+  /// `ContinuousClock`: the default.
+  public static var continuous: CacheClock { CacheClock(ContinuousClock()) }
+
+  /// The current reading, in nanoseconds on a monotonic scale.
+  @inlinable @inline(__always)
+  func now() -> Int64 {
+    switch source {
+    case .continuous: return _readSystemClock(_continuousClockID)
+    case .suspending: return _readSystemClock(_suspendingClockID)
+    case .coarse: return _readSystemClock(_coarseClockID)
+    case .manual(let clock): return clock._nanoseconds
+    case .custom(let read): return read()
+    }
+  }
+
+  /// Whether this is a ``ManualClock`` (used to keep tests deterministic).
+  @usableFromInline
+  var isManual: Bool {
+    if case .manual = source { return true }
+    return false
+  }
+}
+
+#if canImport(Darwin)
+@usableFromInline let _continuousClockID = CLOCK_MONOTONIC_RAW
+@usableFromInline let _suspendingClockID = CLOCK_UPTIME_RAW
+@usableFromInline let _coarseClockID = CLOCK_MONOTONIC_RAW_APPROX
+
+@inlinable @inline(__always)
+func _readSystemClock(_ id: clockid_t) -> Int64 {
+  Int64(truncatingIfNeeded: clock_gettime_nsec_np(id))
+}
+#else
+// The same clocks the Swift runtime uses for ContinuousClock (CLOCK_BOOTTIME)
+// and SuspendingClock (CLOCK_MONOTONIC) on Linux.
+@usableFromInline let _continuousClockID = CLOCK_BOOTTIME
+@usableFromInline let _suspendingClockID = CLOCK_MONOTONIC
+@usableFromInline let _coarseClockID = CLOCK_MONOTONIC_COARSE
+
+@inlinable @inline(__always)
+func _readSystemClock(_ id: clockid_t) -> Int64 {
+  var spec = timespec()
+  clock_gettime(id, &spec)
+  return Int64(spec.tv_sec) &* 1_000_000_000 &+ Int64(spec.tv_nsec)
+}
+#endif

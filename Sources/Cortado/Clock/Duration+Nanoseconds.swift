@@ -1,0 +1,32 @@
+extension Duration {
+  /// The duration in whole nanoseconds, clamped to `Int64`'s range.
+  ///
+  /// Cortado keeps every instant and lifetime as `Int64` nanoseconds: cheap to
+  /// compare, and wide enough for 292 years. Lifetimes beyond that are clamped,
+  /// and a deadline that would overflow means "never" (see `_Time.deadline`).
+  @inlinable
+  var _nanosecondsClamped: Int64 {
+    let (seconds, attoseconds) = components
+    let (secondsNanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+    if overflow { return seconds < 0 ? .min : .max }
+    let (total, overflow2) = secondsNanos.addingReportingOverflow(attoseconds / 1_000_000_000)
+    if overflow2 { return seconds < 0 ? .min : .max }
+    return total
+  }
+}
+
+/// Helpers for Cortado's internal time scale: `Int64` nanoseconds read from a
+/// monotonic clock, with `Int64.max` meaning "never".
+@usableFromInline
+enum _Time {
+  /// The deadline that never comes.
+  @usableFromInline static let never: Int64 = .max
+
+  /// `now + lifetime`, or `never` when the sum does not fit (a lifetime "too
+  /// long to represent in the clock's range" means the entry never expires).
+  @inlinable @inline(__always)
+  static func deadline(_ now: Int64, plus lifetime: Int64) -> Int64 {
+    let (sum, overflow) = now.addingReportingOverflow(lifetime)
+    return overflow || sum == .max ? never : sum
+  }
+}

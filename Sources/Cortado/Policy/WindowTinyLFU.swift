@@ -1,0 +1,140 @@
+// W-TinyLFU (the default policy), after Einziger, Friedman and Manes,
+// "TinyLFU: A Highly Efficient Cache Admission Policy", as Caffeine uses it.
+//
+// Regions (list numbers): 0 = window (LRU, 1% of the capacity), 1 = probation
+// and 2 = protected (a segmented LRU holding the other 99%, protected 80% of it).
+// - A new entry enters the window, so a burst of new keys is always cached for
+//   a short while (recency).
+// - When the window overflows, its oldest entry becomes a *candidate* for the
+//   main region. If the main region is full, the candidate competes with the
+//   probation region's oldest entry (the *victim*): the one the frequency
+//   sketch has seen more often stays. Ties keep the victim, so a scan of
+//   one-time keys cannot flush a popular working set (frequency).
+// - A hit in probation promotes the entry to protected; protected overflow is
+//   demoted back to probation.
+// - Admission jitter: a candidate with an estimated frequency of 6 or more is
+//   admitted with probability 1/128 even when it loses, so an attacker cannot
+//   keep a key out forever by inflating a victim's count (HashDoS).
+//
+// Capacity is counted in entries, or in cost units for a cache bounded only
+// by cost.
+
+extension _Shard {
+  /// Regions are sized in cost units when only the cost is bounded.
+  @inlinable
+  var tinyLFUWeighsByCost: Bool { settings.maximumCount == .max }
+
+  @inlinable
+  func policyWeight(_ slot: Int32) -> Int {
+    tinyLFUWeighsByCost ? cost(of: slot) : 1
+  }
+
+  @usableFromInline
+  mutating func configureWindowTinyLFU() {
+    let maximum = tinyLFUWeighsByCost ? settings.maximumCost : settings.maximumCount
+    let main = Int((Double(maximum) * 0.99).rounded(.down))
+    windowMaximum = Swift.max(maximum - main, Swift.min(1, maximum))
+    protectedMaximum = Int((Double(maximum - windowMaximum) * 0.8).rounded(.down))
+    sketch.configure(expectedEntries: tinyLFUWeighsByCost ? 256 : maximum)
+  }
+
+  @inlinable
+  func region(of slot: Int32) -> Int {
+    Int(meta[Int(slot)].flags & _NodeFlag.regionMask)
+  }
+
+  @inlinable
+  mutating func setRegion(_ slot: Int32, _ region: Int) {
+    meta[Int(slot)].flags = (meta[Int(slot)].flags & ~_NodeFlag.regionMask) | UInt8(region)
+  }
+
+  @inlinable
+  mutating func tinyLFUInsert(_ slot: Int32) {
+    setRegion(slot, 0)
+    listAppend(0, slot)
+    listWeights[0] += policyWeight(slot)
+    if tinyLFUWeighsByCost { sketch.ensureCapacity(count) }
+    sketch.increment(meta[Int(slot)].hash)
+  }
+
+  @inlinable
+  mutating func tinyLFUAccess(_ slot: Int32) {
+    sketch.increment(meta[Int(slot)].hash)
+    switch region(of: slot) {
+    case 0:
+      listMoveToTail(0, slot)
+    case 1:
+      let weight = policyWeight(slot)
+      listRemove(1, slot)
+      listWeights[1] -= weight
+      setRegion(slot, 2)
+      listAppend(2, slot)
+      listWeights[2] += weight
+      // Protected overflow goes back to probation, most recent end.
+      while listWeights[2] > protectedMaximum {
+        let demoted = listHeads[2]
+        if demoted < 0 || demoted == slot { break }
+        let demotedWeight = policyWeight(demoted)
+        listRemove(2, demoted)
+        listWeights[2] -= demotedWeight
+        setRegion(demoted, 1)
+        listAppend(1, demoted)
+        listWeights[1] += demotedWeight
+      }
+    default:
+      listMoveToTail(2, slot)
+    }
+  }
+
+  @inlinable
+  mutating func tinyLFURemove(_ slot: Int32) {
+    let region = region(of: slot)
+    listRemove(region, slot)
+    listWeights[region] -= policyWeight(slot)
+  }
+
+  /// Whether the candidate should replace the victim.
+  @inlinable
+  mutating func admit(candidate: Int32, victim: Int32) -> Bool {
+    let candidateFrequency = sketch.frequency(meta[Int(candidate)].hash)
+    let victimFrequency = sketch.frequency(meta[Int(victim)].hash)
+    if candidateFrequency > victimFrequency { return true }
+    if candidateFrequency >= 6 { return rng.next() & 127 == 0 }
+    return false
+  }
+
+  /// Restores the bounds after an insertion or a growing update: moves window
+  /// overflow to the main region through the admission filter, then evicts
+  /// whatever is still over budget.
+  @inlinable
+  mutating func tinyLFUEvict(now: Int64) {
+    while listWeights[0] > windowMaximum {
+      let candidate = listHeads[0]
+      if candidate < 0 { break }
+      let weight = policyWeight(candidate)
+      listRemove(0, candidate)
+      listWeights[0] -= weight
+      setRegion(candidate, 1)
+      listAppend(1, candidate)
+      listWeights[1] += weight
+      while isOverBudget {
+        var victim = listHeads[1]
+        if victim == candidate { victim = listHeads[2] }
+        if victim < 0 { break }
+        if admit(candidate: candidate, victim: victim) {
+          evict(victim, reason: .evicted, now: now)
+        } else {
+          evict(candidate, reason: .evicted, now: now)
+          break
+        }
+      }
+    }
+    while isOverBudget {
+      var victim = listHeads[1]
+      if victim < 0 { victim = listHeads[2] }
+      if victim < 0 { victim = listHeads[0] }
+      if victim < 0 { break }
+      evict(victim, reason: .evicted, now: now)
+    }
+  }
+}

@@ -1,0 +1,111 @@
+// The eviction policy, dispatched on `settings.policy`. A switch on a small
+// enum costs one predictable branch, far less than an existential call, and
+// keeps every policy's code specialised for the cache's key and value types.
+//
+// Event names:
+// - insert: a new key was stored;
+// - access: a read hit (never called for quiet reads such as `entry(forKey:)`);
+// - update: an existing key was written again (its most recent use);
+// - remove: the node leaves the cache for any reason.
+
+extension _Shard {
+  /// Whether the policy frees room before a new key is stored (the cachetools
+  /// family, so that the new key is never its own victim) or after
+  /// (W-TinyLFU, whose admission filter compares the newcomer with a victim).
+  @inlinable
+  var evictsBeforeInsert: Bool { settings.policy != .windowTinyLFU }
+
+  @inlinable
+  mutating func policyInsert(_ slot: Int32) {
+    switch settings.policy {
+    case .none:
+      break
+    case .lru, .fifo:
+      listAppend(0, slot)
+    case .lfu:
+      lfuInsert(slot)
+    case .random:
+      aux![Int(slot)] = Int32(truncatingIfNeeded: randomSlots.count)
+      randomSlots.append(slot)
+    case .windowTinyLFU:
+      tinyLFUInsert(slot)
+    }
+  }
+
+  @inlinable
+  mutating func policyAccess(_ slot: Int32) {
+    switch settings.policy {
+    case .none, .fifo, .random:
+      break
+    case .lru:
+      listMoveToTail(0, slot)
+    case .lfu:
+      lfuTouch(slot)
+    case .windowTinyLFU:
+      tinyLFUAccess(slot)
+    }
+  }
+
+  /// A rewrite counts as the key's most recent use for every policy: LRU and
+  /// FIFO move it to the back, LFU adds one use (most recent among its count),
+  /// W-TinyLFU treats it as an access.
+  @inlinable
+  mutating func policyUpdate(_ slot: Int32) {
+    switch settings.policy {
+    case .none, .random:
+      break
+    case .lru, .fifo:
+      listMoveToTail(0, slot)
+    case .lfu:
+      lfuTouch(slot)
+    case .windowTinyLFU:
+      tinyLFUAccess(slot)
+    }
+  }
+
+  /// Adjusts region weights after an entry's cost changed (W-TinyLFU only).
+  @inlinable
+  mutating func policyCostChanged(_ slot: Int32, from oldCost: Int, to newCost: Int) {
+    guard settings.policy == .windowTinyLFU, tinyLFUWeighsByCost else { return }
+    let region = Int(meta[Int(slot)].flags & _NodeFlag.regionMask)
+    listWeights[region] += newCost - oldCost
+  }
+
+  @inlinable
+  mutating func policyRemove(_ slot: Int32) {
+    switch settings.policy {
+    case .none:
+      break
+    case .lru, .fifo:
+      listRemove(0, slot)
+    case .lfu:
+      lfuRemove(slot)
+    case .random:
+      let position = Int(aux![Int(slot)])
+      let last = randomSlots.removeLast()
+      if last != slot {
+        randomSlots[position] = last
+        aux![Int(last)] = Int32(truncatingIfNeeded: position)
+      }
+    case .windowTinyLFU:
+      tinyLFURemove(slot)
+    }
+  }
+
+  /// The next victim of a policy that evicts before inserting, or -1 when the
+  /// shard is empty.
+  @inlinable
+  mutating func classicVictim() -> Int32 {
+    switch settings.policy {
+    case .none, .windowTinyLFU:
+      return -1
+    case .lru, .fifo:
+      return listHeads[0]
+    case .lfu:
+      return lfu.first >= 0 ? lfu.heads[Int(lfu.first)] : -1
+    case .random:
+      guard !randomSlots.isEmpty else { return -1 }
+      return randomSlots[Int(rng.next() % UInt64(randomSlots.count))]
+    }
+  }
+}

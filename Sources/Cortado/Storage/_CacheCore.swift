@@ -1,0 +1,301 @@
+/// The storage behind a ``Cache``: the stripes, the configuration in internal
+/// units, the clock and the removal sink.
+///
+/// Kept apart from the public `Cache` object so that background work (the
+/// sweeper, refresh tasks) can hold the storage without keeping the `Cache`
+/// alive: when the last user drops the `Cache`, its `deinit` closes the core,
+/// and everything working on it stops.
+@usableFromInline
+final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
+  @usableFromInline let stripes: UnsafeMutablePointer<_Stripe<Key, Value>>
+  @usableFromInline let stripeCount: Int
+  /// `64 - log2(stripeCount)`: the stripe is chosen by the hash's high bits
+  /// (the index uses the low bits).
+  @usableFromInline let stripeShift: UInt64
+  @usableFromInline let clock: CacheClock
+  /// Nonzero once any entry may expire: only then do reads pay for the clock.
+  @usableFromInline let readsClock: _AtomicInt64
+  @usableFromInline let sink: _RemovalSink<Key, Value>
+  @usableFromInline let costFunction: (@Sendable (Key, Value) -> Int)?
+  @usableFromInline let defaultLifetime: _Lifetime
+  @usableFromInline let freshnessForEntry: (@Sendable (Key, Value) -> Freshness)?
+  @usableFromInline let sweeps: Bool
+  @usableFromInline let sweeperRegistered: _AtomicInt64
+  @usableFromInline let closed: _AtomicInt64
+  @usableFromInline let globalStamp: _AtomicInt64?
+
+  @usableFromInline
+  init(configuration: Cache<Key, Value>.Configuration) {
+    clock = configuration.clock
+    sink = _RemovalSink(listener: configuration.onRemoval)
+    costFunction = configuration.cost
+    defaultLifetime = configuration.freshness._lifetime
+    freshnessForEntry = configuration.freshnessForEntry
+    sweeps = configuration.sweepsExpiredEntries
+    sweeperRegistered = _AtomicInt64(0)
+    closed = _AtomicInt64(0)
+    let expires = configuration.expiresUpFront
+    readsClock = _AtomicInt64(expires ? 1 : 0)
+
+    let count = configuration.resolvedStripeCount
+    stripeCount = count
+    stripeShift = UInt64(64 - count.trailingZeroBitCount)
+    globalStamp = count > 1 ? _AtomicInt64(0) : nil
+
+    let kind: _PolicyKind = configuration.maximumCount == nil && configuration.maximumCost == nil
+      ? .none : configuration.evictionPolicy._kind
+    let start = configuration.clock.now()
+    stripes = .allocate(capacity: count)
+    for index in 0..<count {
+      let share = { (total: Int?) -> Int in
+        guard let total else { return .max }
+        return total / count + (index < total % count ? 1 : 0)
+      }
+      let settings = _ShardSettings(
+        maximumCount: share(configuration.maximumCount),
+        maximumCost: share(configuration.maximumCost),
+        weighted: configuration.isWeighted,
+        policy: kind,
+        seed: configuration.evictionPolicy._seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15,
+        expires: expires,
+        freshnessInfo: configuration.freshness._lifetime.needsFreshnessInfo || configuration.freshnessForEntry != nil
+      )
+      (stripes + index).initialize(to: _Stripe(settings: settings, start: start, globalStamp: globalStamp, sink: sink))
+    }
+    if expires { registerWithSweeper() }
+  }
+
+  deinit {
+    for index in 0..<stripeCount {
+      stripes[index].destroy()
+    }
+    stripes.deinitialize(count: stripeCount)
+    stripes.deallocate()
+  }
+
+  /// Marks the owning cache as gone.
+  @usableFromInline
+  func close() {
+    closed.store(1)
+  }
+
+  // MARK: - Helpers
+
+  @inlinable @inline(__always)
+  func stripe(for hash: Int) -> _Stripe<Key, Value> {
+    stripes[Int(truncatingIfNeeded: UInt64(bitPattern: Int64(hash)) >> stripeShift)]
+  }
+
+  /// The clock reading for a read: zero (unused) while nothing can expire.
+  @inlinable @inline(__always)
+  func readTime() -> Int64 {
+    readsClock.relaxedValue != 0 ? clock.now() : 0
+  }
+
+  /// Drains the removal sink if the operation under `stripe`'s lock queued
+  /// anything; call with the lock held, then `finish(_:)` after unlocking.
+  @inlinable @inline(__always)
+  func takeRecorded(_ stripe: _Stripe<Key, Value>) -> Bool {
+    guard stripe.shard.pointee.recorded else { return false }
+    stripe.shard.pointee.recorded = false
+    return true
+  }
+
+  /// The cost of a new entry, computed outside any lock.
+  @inlinable
+  func cost(_ key: Key, _ value: Value) -> Int {
+    guard let costFunction else { return 1 }
+    let cost = costFunction(key, value)
+    if cost < 0 {
+      fatalError("Cortado: the cost function returned \(cost) for key \(key); costs must not be negative")
+    }
+    return cost
+  }
+
+  /// The lifetime of a new entry, computed outside any lock.
+  @inlinable
+  func lifetime(_ key: Key, _ value: Value, timeToLive: Duration?) -> _Lifetime {
+    var lifetime = freshnessForEntry.map { $0(key, value)._lifetime } ?? defaultLifetime
+    if let timeToLive { lifetime.timeToLive = timeToLive._nanosecondsClamped }
+    if lifetime.expires && readsClock.relaxedValue == 0 { enableExpiry() }
+    return lifetime
+  }
+
+  /// Called the first time an entry gets a lifetime in a cache configured
+  /// without one.
+  @usableFromInline
+  func enableExpiry() {
+    readsClock.store(1)
+    registerWithSweeper()
+  }
+
+  @usableFromInline
+  func registerWithSweeper() {
+    guard sweeps, sweeperRegistered.compareExchange(expected: 0, desired: 1) else { return }
+    _Sweeper.shared.register(self)
+  }
+
+  // MARK: - Operations
+
+  @inlinable
+  func get(_ key: Key) -> Value? {
+    let hash = key.hashValue
+    let stripe = stripe(for: hash)
+    let now = readTime()
+    stripe.lock.lock()
+    let value = stripe.shard.pointee.lookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now)
+    let drain = takeRecorded(stripe)
+    stripe.lock.unlock()
+    if drain { sink.drain() }
+    return value
+  }
+
+  @inlinable
+  func set(_ key: Key, _ value: Value, lifetime: _Lifetime) -> CacheWriteResult<Value> {
+    let cost = self.cost(key, value)
+    let hash = key.hashValue
+    let stripe = stripe(for: hash)
+    let now = clock.now()
+    stripe.lock.lock()
+    let result = stripe.shard.pointee.store(
+      key, hash: UInt32(truncatingIfNeeded: hash), value: value, cost: cost, lifetime: lifetime, now: now)
+    let drain = takeRecorded(stripe)
+    stripe.lock.unlock()
+    if drain { sink.drain() }
+    return result
+  }
+
+  @inlinable
+  func remove(_ key: Key) -> Value? {
+    let hash = key.hashValue
+    let stripe = stripe(for: hash)
+    let now = readTime()
+    stripe.lock.lock()
+    let value = stripe.shard.pointee.remove(key, hash: UInt32(truncatingIfNeeded: hash), now: now)
+    let drain = takeRecorded(stripe)
+    stripe.lock.unlock()
+    if drain { sink.drain() }
+    return value
+  }
+
+  /// Runs `body` on the shard that holds `key`, with its lock held, then
+  /// delivers any removals it queued.
+  @inlinable
+  func withShard<R>(for key: Key, _ body: (UnsafeMutablePointer<_Shard<Key, Value>>, UInt32, Int64) -> R) -> R {
+    let hash = key.hashValue
+    let stripe = stripe(for: hash)
+    let now = readTime()
+    stripe.lock.lock()
+    let result = body(stripe.shard, UInt32(truncatingIfNeeded: hash), now)
+    let drain = takeRecorded(stripe)
+    stripe.lock.unlock()
+    if drain { sink.drain() }
+    return result
+  }
+
+  /// Runs `body` on every shard in turn, each with its lock held.
+  @usableFromInline
+  func forEachShard(_ body: (UnsafeMutablePointer<_Shard<Key, Value>>, Int64) -> Void) {
+    let now = clock.now()
+    var drain = false
+    for index in 0..<stripeCount {
+      let stripe = stripes[index]
+      stripe.lock.lock()
+      body(stripe.shard, now)
+      if takeRecorded(stripe) { drain = true }
+      stripe.lock.unlock()
+    }
+    if drain { sink.drain() }
+  }
+
+  /// The atomic compute-if-absent behind `value(forKey:orInsert:)`.
+  @inlinable
+  func value<E: Error>(forKey key: Key, orInsert make: () throws(E) -> Value) throws(E) -> Value {
+    let hash = key.hashValue
+    let hash32 = UInt32(truncatingIfNeeded: hash)
+    let stripe = stripe(for: hash)
+    let shard = stripe.shard
+    stripe.lock.lock()
+    if let value = shard.pointee.lookup(key, hash: hash32, now: readTime()) {
+      stripe.lock.unlock()
+      return value
+    }
+    while let computation = shard.pointee.pending[key] {
+      if computation.owner == .current {
+        stripe.lock.unlock()
+        fatalError("""
+          Cortado: the closure given to value(forKey:orInsert:) for key \(key) asked the same cache for \
+          the same key again; this would wait for itself forever. Compute the value without reading its own key.
+          """)
+      }
+      while !computation.finished { stripe.lock.wait() }
+      if let value = computation.value {
+        let drain = takeRecorded(stripe)
+        stripe.lock.unlock()
+        if drain { sink.drain() }
+        return value
+      }
+      // The computation threw: look again, and compute it here if still absent.
+      if let value = shard.pointee.lookup(key, hash: hash32, now: readTime()) {
+        let drain = takeRecorded(stripe)
+        stripe.lock.unlock()
+        if drain { sink.drain() }
+        return value
+      }
+    }
+    let computation = _PendingCompute<Value>(owner: .current)
+    shard.pointee.pending[key] = computation
+    let drainBefore = takeRecorded(stripe)
+    stripe.lock.unlock()
+    if drainBefore { sink.drain() }
+
+    let value: Value
+    do {
+      value = try make()
+    } catch {
+      stripe.lock.lock()
+      computation.finished = true
+      if shard.pointee.pending[key] === computation { shard.pointee.pending[key] = nil }
+      stripe.lock.broadcast()
+      stripe.lock.unlock()
+      throw error
+    }
+    let cost = self.cost(key, value)
+    let lifetime = self.lifetime(key, value, timeToLive: nil)
+    let now = clock.now()
+    stripe.lock.lock()
+    computation.value = value
+    computation.finished = true
+    if shard.pointee.pending[key] === computation { shard.pointee.pending[key] = nil }
+    if !computation.superseded {
+      _ = shard.pointee.store(key, hash: hash32, value: value, cost: cost, lifetime: lifetime, now: now)
+    }
+    stripe.lock.broadcast()
+    let drain = takeRecorded(stripe)
+    stripe.lock.unlock()
+    if drain { sink.drain() }
+    return value
+  }
+}
+
+extension _CacheCore: _Sweepable {
+  @usableFromInline
+  var isClosed: Bool { closed.value != 0 }
+
+  @usableFromInline
+  func sweep(budgetPerStripe: Int) -> Bool {
+    var more = false
+    var drain = false
+    for index in 0..<stripeCount {
+      if isClosed { return false }
+      let stripe = stripes[index]
+      let now = clock.now()
+      stripe.lock.lock()
+      if stripe.shard.pointee.sweep(now: now, budget: budgetPerStripe) { more = true }
+      if takeRecorded(stripe) { drain = true }
+      stripe.lock.unlock()
+    }
+    if drain { sink.drain() }
+    return more
+  }
+}

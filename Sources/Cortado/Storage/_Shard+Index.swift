@@ -1,0 +1,89 @@
+// The hash index: open addressing with linear probing over a power-of-two
+// table of `Int32` (slot + 1; 0 marks an empty bucket). Keys live only in the
+// arena, so a key is stored once, and the index costs 4 bytes per bucket.
+// Deletion shifts later entries back (no tombstones), so lookups never slow
+// down as entries come and go. The load factor stays at or below 1/2.
+
+extension _Shard {
+  /// The slot holding `key`, or -1.
+  @inlinable
+  func find(_ key: Key, hash: UInt32) -> Int32 {
+    var bucket = Int(hash) & indexMask
+    while true {
+      let stored = index[bucket]
+      if stored == 0 { return -1 }
+      let slot = Int(stored &- 1)
+      if meta[slot].hash == hash && pairs[slot].key == key {
+        return Int32(truncatingIfNeeded: slot)
+      }
+      bucket = (bucket &+ 1) & indexMask
+    }
+  }
+
+  /// Adds `slot` (whose hash is in `meta`) to the index. The key must not be
+  /// there yet.
+  @inlinable
+  mutating func indexInsert(_ slot: Int32) {
+    if (count + 1) * 2 > indexMask + 1 { growIndex() }
+    var bucket = Int(meta[Int(slot)].hash) & indexMask
+    while index[bucket] != 0 {
+      bucket = (bucket &+ 1) & indexMask
+    }
+    index[bucket] = slot &+ 1
+  }
+
+  /// Removes `slot` from the index, shifting back the entries that follow it
+  /// in its probe run.
+  @inlinable
+  mutating func indexRemove(_ slot: Int32) {
+    let target = slot &+ 1
+    var hole = Int(meta[Int(slot)].hash) & indexMask
+    while index[hole] != target {
+      hole = (hole &+ 1) & indexMask
+    }
+    var probe = (hole &+ 1) & indexMask
+    while true {
+      let stored = index[probe]
+      if stored == 0 { break }
+      let home = Int(meta[Int(stored &- 1)].hash) & indexMask
+      // The entry at `probe` may move into the hole if its home is not in
+      // the cyclic range (hole, probe].
+      if (probe &- home) & indexMask >= (probe &- hole) & indexMask {
+        index[hole] = stored
+        hole = probe
+      }
+      probe = (probe &+ 1) & indexMask
+    }
+    index[hole] = 0
+  }
+
+  /// Doubles the index and re-inserts every occupied slot.
+  @usableFromInline
+  mutating func growIndex() {
+    let newSize = (indexMask + 1) * 2
+    let newMask = newSize - 1
+    let newIndex = UnsafeMutablePointer<Int32>.allocate(capacity: newSize)
+    newIndex.initialize(repeating: 0, count: newSize)
+    for bucket in 0...indexMask {
+      let stored = index[bucket]
+      if stored == 0 { continue }
+      var target = Int(meta[Int(stored &- 1)].hash) & newMask
+      while newIndex[target] != 0 {
+        target = (target &+ 1) & newMask
+      }
+      newIndex[target] = stored
+    }
+    index.deallocate()
+    index = newIndex
+    indexMask = newMask
+  }
+
+  /// Shrinks the index back to its initial size (after `removeAll`).
+  @usableFromInline
+  mutating func resetIndex() {
+    index.deallocate()
+    indexMask = 15
+    index = .allocate(capacity: 16)
+    index.initialize(repeating: 0, count: 16)
+  }
+}

@@ -1,0 +1,425 @@
+// The operations a stripe performs under its lock. None of them calls user
+// code; removed keys and values go to the removal sink, to be released and
+// reported after the lock is dropped.
+
+extension _Shard {
+  // MARK: - Removal plumbing
+
+  /// Unlinks `slot` from every structure and returns its key and value.
+  @inlinable
+  mutating func detach(_ slot: Int32) -> _Pair<Key, Value> {
+    indexRemove(slot)
+    policyRemove(slot)
+    if timers != nil { timerUnlink(_Shard.link(slot)) }
+    if let costs { totalCost -= costs[Int(slot)] }
+    count -= 1
+    let pair = (pairs + Int(slot)).move()
+    releaseSlot(slot)
+    return pair
+  }
+
+  /// Hands a removed pair to the sink (or drops it in place when nothing
+  /// needs to see or release it).
+  @inlinable
+  mutating func record(_ pair: consuming _Pair<Key, Value>, _ reason: RemovalReason) {
+    if sink.dropsInPlace { return }
+    sink.enqueue(_Removal(key: pair.key, value: pair.value, reason: reason))
+    recorded = true
+  }
+
+  /// Removes `slot` because of `reason`, counting it.
+  @inlinable
+  mutating func evict(_ slot: Int32, reason: RemovalReason, now: Int64) {
+    let cost = self.cost(of: slot)
+    let pair = detach(slot)
+    switch reason {
+    case .expired:
+      counters.expirations += 1
+    case .evicted:
+      counters.evictions += 1
+      counters.evictedCost += cost
+    case .removed:
+      counters.removals += 1
+    case .replaced, .rejected:
+      break
+    }
+    record(pair, reason)
+  }
+
+  /// Whether the shard is over its count or cost budget.
+  @inlinable
+  var isOverBudget: Bool {
+    count > settings.maximumCount || totalCost > settings.maximumCost
+  }
+
+  /// Removes up to `budget` expired entries (those on the due list).
+  @inlinable @discardableResult
+  mutating func reclaimExpired(budget: Int, now: Int64) -> Int {
+    var removed = 0
+    while removed < budget {
+      let slot = firstDue()
+      if slot < 0 { break }
+      evict(slot, reason: .expired, now: now)
+      removed += 1
+    }
+    return removed
+  }
+
+  /// The wheel never runs backwards: a reading taken before the lock may be
+  /// older than one another thread already applied.
+  @inlinable @inline(__always)
+  func clamped(_ now: Int64) -> Int64 {
+    Swift.max(now, wheelTime)
+  }
+
+  // MARK: - Reading
+
+  /// A read that counts as a use: returns the live value or nil, updating the
+  /// policy, the idle deadline and the statistics.
+  @inlinable
+  mutating func lookup(_ key: Key, hash: UInt32, now rawNow: Int64) -> Value? {
+    let slot = find(key, hash: hash)
+    guard timers != nil else {
+      if slot < 0 {
+        counters.misses += 1
+        return nil
+      }
+      policyAccess(slot)
+      counters.hits += 1
+      return pairs[Int(slot)].value
+    }
+    let now = clamped(rawNow)
+    tickWheel(now: now)
+    if slot < 0 {
+      counters.misses += 1
+      reclaimExpired(budget: 2, now: now)
+      return nil
+    }
+    if isExpired(slot, now: now) {
+      counters.misses += 1
+      evict(slot, reason: .expired, now: now)
+      reclaimExpired(budget: 2, now: now)
+      return nil
+    }
+    if let freshness, freshness[Int(slot)].idle > 0 {
+      slideIdleDeadline(slot, now: now)
+    }
+    policyAccess(slot)
+    counters.hits += 1
+    return pairs[Int(slot)].value
+  }
+
+  /// Moves an entry's idle deadline after a use.
+  @inlinable
+  mutating func slideIdleDeadline(_ slot: Int32, now: Int64) {
+    let info = freshness![Int(slot)]
+    let deadline = Swift.min(info.hardDeadline, _Time.deadline(now, plus: info.idle))
+    if deadline != self.deadline(of: slot) {
+      setDeadline(slot, deadline)
+    }
+  }
+
+  /// A quiet read for `entry(forKey:)` and `contains`: no policy update, no
+  /// statistics, no idle slide. An expired entry found on the way is removed.
+  @inlinable
+  mutating func peek(_ key: Key, hash: UInt32, now rawNow: Int64) -> Int32 {
+    let slot = find(key, hash: hash)
+    if slot < 0 || timers == nil { return slot }
+    let now = clamped(rawNow)
+    if isExpired(slot, now: now) {
+      evict(slot, reason: .expired, now: now)
+      return -1
+    }
+    return slot
+  }
+
+  /// The public view of an occupied slot.
+  @inlinable
+  func entry(_ slot: Int32, now: Int64) -> CacheEntry<Key, Value> {
+    let deadline = self.deadline(of: slot)
+    return CacheEntry(
+      key: pairs[Int(slot)].key,
+      value: pairs[Int(slot)].value,
+      age: .nanoseconds(Swift.max(0, now - meta[Int(slot)].writeTime)),
+      remainingTimeToLive: deadline == _Time.never ? nil : .nanoseconds(deadline - now),
+      cost: cost(of: slot)
+    )
+  }
+
+  // MARK: - Writing
+
+  /// Stores `value` under `key` (inserting or replacing), then restores the
+  /// bounds.
+  @inlinable
+  mutating func store(
+    _ key: Key, hash: UInt32, value: Value, cost: Int, lifetime: _Lifetime, now rawNow: Int64
+  ) -> CacheWriteResult<Value> {
+    if lifetime.expires && timers == nil { enableTimers() }
+    if lifetime.needsFreshnessInfo && freshness == nil { enableFreshnessInfo() }
+    let now = timers == nil ? rawNow : clamped(rawNow)
+    tickWheel(now: now)
+    if !pending.isEmpty, let computation = pending[key] { computation.superseded = true }
+
+    var existing = find(key, hash: hash)
+    if existing >= 0 && isExpired(existing, now: now) {
+      evict(existing, reason: .expired, now: now)
+      existing = -1
+    }
+
+    // Values that cannot be stored: the old value goes too, never left stale.
+    let rejection: CacheWriteResult<Value>.Rejection? =
+      settings.maximumCount == 0 ? .zeroCapacity
+      : cost > settings.maximumCost ? .tooCostly
+      : lifetime.isExpiredOnArrival ? .alreadyExpired
+      : nil
+    if let rejection {
+      var previous: Value? = nil
+      if existing >= 0 {
+        let old = detach(existing)
+        previous = old.value
+        counters.replacements += 1
+        record(old, .replaced)
+      }
+      if rejection == .alreadyExpired {
+        counters.expirations += 1
+        record(_Pair(key: key, value: value), .expired)
+      } else {
+        counters.rejections += 1
+        record(_Pair(key: key, value: value), .rejected)
+      }
+      return .rejected(reason: rejection, previous: previous)
+    }
+
+    if existing >= 0 {
+      let slot = Int(existing)
+      let old = pairs[slot].value
+      pairs[slot].value = value
+      record(_Pair(key: pairs[slot].key, value: old), .replaced)
+      if let costs {
+        let oldCost = costs[slot]
+        costs[slot] = cost
+        totalCost += cost - oldCost
+        policyCostChanged(existing, from: oldCost, to: cost)
+      }
+      meta[slot].writeTime = now
+      meta[slot].stamp = nextStamp()
+      applyLifetime(existing, lifetime, now: now)
+      policyUpdate(existing)
+      counters.replacements += 1
+      if isOverBudget { restoreBudget(now: now) }
+      return .replaced(previous: old)
+    }
+
+    if evictsBeforeInsert && (count + 1 > settings.maximumCount || totalCost + cost > settings.maximumCost) {
+      makeRoom(forCost: cost, now: now)
+    }
+    let slot = allocateSlot()
+    (pairs + Int(slot)).initialize(to: _Pair(key: key, value: value))
+    meta[Int(slot)] = _Meta()
+    meta[Int(slot)].hash = hash
+    meta[Int(slot)].writeTime = now
+    meta[Int(slot)].stamp = nextStamp()
+    meta[Int(slot)].flags = _NodeFlag.occupied
+    if let timers {
+      timers[_Shard.link(slot)] = _TimerLink(deadline: _Time.never, prev: -1, next: -1)
+    }
+    if let freshness { freshness[Int(slot)] = _FreshnessInfo() }
+    if let costs {
+      costs[Int(slot)] = cost
+      totalCost += cost
+    }
+    indexInsert(slot)
+    count += 1
+    applyLifetime(slot, lifetime, now: now)
+    policyInsert(slot)
+    counters.insertions += 1
+    if !evictsBeforeInsert { restoreBudget(now: now) }
+    return .inserted
+  }
+
+  /// Sets an entry's deadlines from its lifetime, relative to `now`.
+  @inlinable
+  mutating func applyLifetime(_ slot: Int32, _ lifetime: _Lifetime, now: Int64) {
+    guard timers != nil else { return }
+    let hard = _Time.deadline(now, plus: lifetime.timeToLive)
+    var effective = hard
+    if lifetime.idle > 0 {
+      effective = Swift.min(hard, _Time.deadline(now, plus: lifetime.idle))
+    }
+    if let freshness {
+      freshness[Int(slot)] = _FreshnessInfo(
+        hardDeadline: hard,
+        idle: lifetime.idle,
+        refreshAt: _Time.deadline(now, plus: lifetime.refresh),
+        staleIfError: lifetime.staleIfError
+      )
+    }
+    setDeadline(slot, effective)
+  }
+
+  /// Frees room for a new entry of `cost` before it is stored (policies that
+  /// evict before inserting): expired entries first, then the policy's victims.
+  @inlinable
+  mutating func makeRoom(forCost cost: Int, now: Int64) {
+    advanceWheel(to: now)
+    while count > 0 && (count + 1 > settings.maximumCount || totalCost + cost > settings.maximumCost) {
+      if dueCount > 0 {
+        reclaimExpired(budget: 1, now: now)
+        continue
+      }
+      let victim = classicVictim()
+      if victim < 0 { break }
+      evict(victim, reason: .evicted, now: now)
+    }
+  }
+
+  /// Brings the shard back within its budget after an insertion (W-TinyLFU)
+  /// or a costlier update: expired entries go first.
+  @inlinable
+  mutating func restoreBudget(now: Int64) {
+    if isOverBudget && timers != nil {
+      advanceWheel(to: now)
+      while isOverBudget && dueCount > 0 {
+        reclaimExpired(budget: 1, now: now)
+      }
+    }
+    if settings.policy == .windowTinyLFU {
+      tinyLFUEvict(now: now)
+    } else {
+      while isOverBudget {
+        let victim = classicVictim()
+        if victim < 0 { break }
+        evict(victim, reason: .evicted, now: now)
+      }
+    }
+  }
+
+  // MARK: - Removing
+
+  /// Removes `key`; returns its live value (an expired one is removed as
+  /// expired and not returned).
+  @inlinable
+  mutating func remove(_ key: Key, hash: UInt32, now rawNow: Int64) -> Value? {
+    if !pending.isEmpty, let computation = pending[key] { computation.superseded = true }
+    let slot = find(key, hash: hash)
+    guard slot >= 0 else { return nil }
+    let now = timers == nil ? rawNow : clamped(rawNow)
+    if isExpired(slot, now: now) {
+      evict(slot, reason: .expired, now: now)
+      return nil
+    }
+    let pair = detach(slot)
+    counters.removals += 1
+    let value = pair.value
+    record(pair, .removed)
+    return value
+  }
+
+  /// Removes `key` only if it still holds the write with `stamp`.
+  @inlinable
+  mutating func remove(_ key: Key, hash: UInt32, ifStamp stamp: UInt64, now: Int64) -> Bool {
+    let slot = find(key, hash: hash)
+    guard slot >= 0, meta[Int(slot)].stamp == stamp else { return false }
+    if isExpired(slot, now: now) {
+      evict(slot, reason: .expired, now: now)
+      return false
+    }
+    evict(slot, reason: .removed, now: now)
+    return true
+  }
+
+  /// Removes every entry, reporting each as removed.
+  @usableFromInline
+  mutating func removeAll() {
+    for pending in pending.values { pending.superseded = true }
+    for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
+      let pair = (pairs + slot).move()
+      meta[slot].flags = 0
+      counters.removals += 1
+      record(pair, .removed)
+    }
+    fresh = 0
+    freeHead = -1
+    count = 0
+    totalCost = 0
+    resetIndex()
+    listHeads = SIMD4(repeating: -1)
+    listTails = SIMD4(repeating: -1)
+    listWeights = .zero
+    lfu.removeAll()
+    randomSlots.removeAll(keepingCapacity: true)
+    if let timers {
+      for id in 0..<_Wheel.sentinelCount {
+        timers[id] = _TimerLink(deadline: 0, prev: Int32(id), next: Int32(id))
+      }
+      dueCount = 0
+      sortedBuckets = .max
+    }
+  }
+
+  // MARK: - Inspecting
+
+  /// Live entries (expired ones not yet reclaimed are not counted).
+  @inlinable
+  mutating func liveCount(now: Int64) -> Int {
+    if timers != nil { advanceWheel(to: clamped(now)) }
+    return count - dueCount
+  }
+
+  /// Every live entry with its write stamp.
+  @usableFromInline
+  mutating func liveEntries(now rawNow: Int64) -> [(stamp: UInt64, entry: CacheEntry<Key, Value>)] {
+    let now = timers == nil ? rawNow : clamped(rawNow)
+    if timers != nil { advanceWheel(to: now) }
+    var result: [(stamp: UInt64, entry: CacheEntry<Key, Value>)] = []
+    result.reserveCapacity(count - dueCount)
+    for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
+      let slot = Int32(truncatingIfNeeded: slot)
+      if isExpired(slot, now: now) { continue }
+      result.append((meta[Int(slot)].stamp, entry(slot, now: now)))
+    }
+    return result
+  }
+
+  /// Keys, values and stamps of live entries, for `removeAll(where:)`.
+  @usableFromInline
+  mutating func candidates(now rawNow: Int64) -> [(key: Key, value: Value, stamp: UInt64)] {
+    let now = timers == nil ? rawNow : clamped(rawNow)
+    if timers != nil { advanceWheel(to: now) }
+    var result: [(key: Key, value: Value, stamp: UInt64)] = []
+    result.reserveCapacity(count - dueCount)
+    for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
+      if isExpired(Int32(truncatingIfNeeded: slot), now: now) { continue }
+      result.append((pairs[slot].key, pairs[slot].value, meta[slot].stamp))
+    }
+    return result
+  }
+
+  /// Removes every expired entry and returns them with their deadlines.
+  @usableFromInline
+  mutating func removeExpired(now rawNow: Int64) -> [(deadline: Int64, entry: CacheEntry<Key, Value>)] {
+    guard timers != nil else { return [] }
+    let now = clamped(rawNow)
+    advanceWheel(to: now)
+    var result: [(deadline: Int64, entry: CacheEntry<Key, Value>)] = []
+    result.reserveCapacity(dueCount)
+    while true {
+      let slot = firstDue()
+      if slot < 0 { break }
+      result.append((deadline(of: slot), entry(slot, now: now)))
+      evict(slot, reason: .expired, now: now)
+    }
+    return result
+  }
+
+  /// The sweeper's pass: reclaim at most `budget` expired entries. Returns
+  /// whether expired entries remain.
+  @usableFromInline
+  mutating func sweep(now rawNow: Int64, budget: Int) -> Bool {
+    guard timers != nil else { return false }
+    let now = clamped(rawNow)
+    advanceWheel(to: now)
+    reclaimExpired(budget: budget, now: now)
+    return dueCount > 0
+  }
+}

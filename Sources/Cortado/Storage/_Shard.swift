@@ -1,0 +1,408 @@
+import _CortadoShims
+
+/// A key and its value, stored together in the node arena.
+@usableFromInline
+struct _Pair<Key, Value> {
+  @usableFromInline var key: Key
+  @usableFromInline var value: Value
+
+  @inlinable
+  init(key: Key, value: Value) {
+    self.key = key
+    self.value = value
+  }
+}
+
+/// Per-node bookkeeping, kept apart from the key and value so that it is
+/// trivially copyable and survives while the slot is free.
+///
+/// 32 bytes: the write time (for `age`), a stamp that orders writes and
+/// versions an entry, the key's 32-bit hash (so the index can grow without
+/// hashing again), and the node's links in its policy list.
+@usableFromInline
+struct _Meta {
+  @usableFromInline var writeTime: Int64
+  @usableFromInline var stamp: UInt64
+  @usableFromInline var hash: UInt32
+  @usableFromInline var prev: Int32
+  @usableFromInline var next: Int32
+  @usableFromInline var flags: UInt8
+
+  @inlinable
+  init() {
+    writeTime = 0
+    stamp = 0
+    hash = 0
+    prev = -1
+    next = -1
+    flags = 0
+  }
+}
+
+/// Flag bits in `_Meta.flags`.
+@usableFromInline
+enum _NodeFlag {
+  /// The slot holds a live key and value.
+  @usableFromInline static let occupied: UInt8 = 0x80
+  /// Mask of the policy region (W-TinyLFU: window, probation, protected).
+  @usableFromInline static let regionMask: UInt8 = 0x03
+  /// A background refresh of this entry is in flight.
+  @usableFromInline static let refreshing: UInt8 = 0x04
+}
+
+/// A node's place on the timer wheel: its deadline and its links in one of
+/// the wheel's bucket lists. 16 bytes; allocated only for caches that expire.
+@usableFromInline
+struct _TimerLink {
+  /// The effective deadline (for a sentinel, unused).
+  @usableFromInline var deadline: Int64
+  @usableFromInline var prev: Int32
+  @usableFromInline var next: Int32
+
+  @inlinable
+  init(deadline: Int64, prev: Int32, next: Int32) {
+    self.deadline = deadline
+    self.prev = prev
+    self.next = next
+  }
+}
+
+/// What an entry's freshness needs beyond its effective deadline, allocated
+/// only when some entry uses idle expiry or refresh.
+@usableFromInline
+struct _FreshnessInfo {
+  /// The deadline from the time to live alone (`never` when there is none).
+  @usableFromInline var hardDeadline: Int64
+  /// The sliding idle lifetime in nanoseconds, or 0 for none.
+  @usableFromInline var idle: Int64
+  /// When a loading read should start a background refresh (`never`: never).
+  @usableFromInline var refreshAt: Int64
+  /// How long past `hardDeadline` a loading read may still fall back to the
+  /// value if its reload fails (0: not at all).
+  @usableFromInline var staleIfError: Int64
+
+  @inlinable
+  init(hardDeadline: Int64 = _Time.never, idle: Int64 = 0, refreshAt: Int64 = _Time.never, staleIfError: Int64 = 0) {
+    self.hardDeadline = hardDeadline
+    self.idle = idle
+    self.refreshAt = refreshAt
+    self.staleIfError = staleIfError
+  }
+}
+
+/// The eviction policies, as the shard dispatches on them.
+@usableFromInline
+enum _PolicyKind: UInt8 {
+  case none  // unbounded: nothing is ever evicted, so no order is kept
+  case lru
+  case lfu
+  case fifo
+  case random
+  case windowTinyLFU
+}
+
+/// Everything a shard needs to know from the cache configuration.
+@usableFromInline
+struct _ShardSettings {
+  @usableFromInline var maximumCount: Int  // Int.max: unbounded
+  @usableFromInline var maximumCost: Int  // Int.max: unbounded
+  @usableFromInline var weighted: Bool  // entries carry a cost
+  @usableFromInline var policy: _PolicyKind
+  @usableFromInline var seed: UInt64
+  @usableFromInline var expires: Bool  // some lifetime is configured up front
+  @usableFromInline var freshnessInfo: Bool  // idle expiry or refresh configured up front
+
+  @inlinable
+  init(maximumCount: Int, maximumCost: Int, weighted: Bool, policy: _PolicyKind, seed: UInt64, expires: Bool, freshnessInfo: Bool) {
+    self.maximumCount = maximumCount
+    self.maximumCost = maximumCost
+    self.weighted = weighted
+    self.policy = policy
+    self.seed = seed
+    self.expires = expires
+    self.freshnessInfo = freshnessInfo
+  }
+}
+
+/// One stripe's cache state: a node arena, an open-addressing hash index, the
+/// eviction policy, the timer wheel and the statistics. Every method runs with
+/// the stripe's lock held; none of them calls user code.
+///
+/// Storage is struct-of-arrays over slot numbers (`Int32`):
+/// - `pairs[slot]`: key and value (initialised only while the slot is occupied);
+/// - `meta[slot]`: write time, stamp, hash, policy links, flags;
+/// - optional arrays for features in use: `timers` (deadline and wheel links),
+///   `freshness` (idle, refresh), `costs` (weighted caches), `aux` (LFU bucket
+///   or random-policy position).
+/// So a cache pays in memory only for what it uses, and no entry is a separate
+/// heap object (no per-entry allocation, no reference counting of nodes).
+@usableFromInline
+struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
+  // MARK: Arena
+  @usableFromInline var pairs: UnsafeMutablePointer<_Pair<Key, Value>>
+  @usableFromInline var meta: UnsafeMutablePointer<_Meta>
+  @usableFromInline var capacity: Int
+  @usableFromInline var slotLimit: Int
+  @usableFromInline var fresh: Int  // slots below this have been handed out before
+  @usableFromInline var freeHead: Int32
+  /// Stored entries, including expired ones not yet reclaimed.
+  @usableFromInline var count: Int
+
+  // MARK: Index (open addressing, linear probing; slot + 1, 0 = empty)
+  @usableFromInline var index: UnsafeMutablePointer<Int32>
+  @usableFromInline var indexMask: Int
+
+  // MARK: Optional per-node arrays
+  @usableFromInline var timers: UnsafeMutablePointer<_TimerLink>?
+  @usableFromInline var freshness: UnsafeMutablePointer<_FreshnessInfo>?
+  @usableFromInline var costs: UnsafeMutablePointer<Int>?
+  @usableFromInline var aux: UnsafeMutablePointer<Int32>?
+
+  // MARK: Policy
+  @usableFromInline var settings: _ShardSettings
+  @usableFromInline var listHeads: SIMD4<Int32>
+  @usableFromInline var listTails: SIMD4<Int32>
+  @usableFromInline var listWeights: SIMD4<Int>
+  @usableFromInline var windowMaximum: Int
+  @usableFromInline var protectedMaximum: Int
+  @usableFromInline var sketch: _FrequencySketch
+  @usableFromInline var lfu: _LFUBuckets
+  @usableFromInline var randomSlots: [Int32]
+  @usableFromInline var rng: _SplitMix64
+  @usableFromInline var totalCost: Int
+
+  // MARK: Timer wheel
+  @usableFromInline var wheelTime: Int64
+  @usableFromInline var dueCount: Int
+  /// Bit b set: level-0 bucket b is sorted by deadline.
+  @usableFromInline var sortedBuckets: UInt64
+  @usableFromInline var scratch: [Int32]
+
+  // MARK: Bookkeeping
+  @usableFromInline var counters: _Counters
+  @usableFromInline var localStamp: UInt64
+  @usableFromInline let globalStamp: _AtomicInt64?
+  @usableFromInline let sink: _RemovalSink<Key, Value>
+  @usableFromInline var pending: [Key: _PendingCompute<Value>]
+  /// Set when an operation queued a removal; the caller drains the sink
+  /// after unlocking.
+  @usableFromInline var recorded: Bool
+
+  @usableFromInline
+  init(settings: _ShardSettings, start: Int64, globalStamp: _AtomicInt64?, sink: _RemovalSink<Key, Value>) {
+    self.settings = settings
+    let policyExtra = settings.policy == .windowTinyLFU ? 1 : 0
+    slotLimit = settings.maximumCount == .max
+      ? _Shard.absoluteSlotLimit
+      : min(settings.maximumCount + policyExtra, _Shard.absoluteSlotLimit)
+    capacity = 0
+    fresh = 0
+    freeHead = -1
+    count = 0
+    pairs = .allocate(capacity: 0)
+    meta = .allocate(capacity: 0)
+    indexMask = 15
+    index = .allocate(capacity: 16)
+    index.initialize(repeating: 0, count: 16)
+    timers = nil
+    freshness = nil
+    costs = nil
+    aux = nil
+    listHeads = SIMD4(repeating: -1)
+    listTails = SIMD4(repeating: -1)
+    listWeights = .zero
+    windowMaximum = 0
+    protectedMaximum = 0
+    sketch = _FrequencySketch()
+    lfu = _LFUBuckets()
+    randomSlots = []
+    rng = _SplitMix64(seed: settings.seed)
+    totalCost = 0
+    wheelTime = start
+    dueCount = 0
+    sortedBuckets = .max
+    scratch = []
+    counters = _Counters()
+    localStamp = 0
+    self.globalStamp = globalStamp
+    self.sink = sink
+    pending = [:]
+    recorded = false
+    if settings.weighted {
+      costs = .allocate(capacity: 0)
+    }
+    if settings.policy == .lfu || settings.policy == .random {
+      aux = .allocate(capacity: 0)
+    }
+    if settings.expires {
+      enableTimers()
+    }
+    if settings.freshnessInfo {
+      enableFreshnessInfo()
+    }
+    if settings.policy == .windowTinyLFU {
+      configureWindowTinyLFU()
+    }
+  }
+
+  /// The largest number of slots one shard can address (slot numbers are
+  /// `Int32`, and the wheel's sentinels take the first link numbers).
+  @usableFromInline
+  static var absoluteSlotLimit: Int { Int(Int32.max) - _Wheel.sentinelCount - 1 }
+
+  /// Frees all memory. Called once, from the owning stripe's teardown.
+  @usableFromInline
+  mutating func destroy() {
+    for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
+      (pairs + slot).deinitialize(count: 1)
+    }
+    pairs.deallocate()
+    meta.deallocate()
+    index.deallocate()
+    timers?.deallocate()
+    freshness?.deallocate()
+    costs?.deallocate()
+    aux?.deallocate()
+    sketch.destroy()
+  }
+
+  // MARK: - Slots
+
+  /// Takes a free slot, growing the arena when needed. The caller initialises
+  /// `pairs[slot]` and every per-node array entry it uses.
+  @inlinable
+  mutating func allocateSlot() -> Int32 {
+    if freeHead >= 0 {
+      let slot = freeHead
+      freeHead = meta[Int(slot)].next
+      return slot
+    }
+    if fresh == capacity { grow() }
+    let slot = Int32(truncatingIfNeeded: fresh)
+    fresh += 1
+    return slot
+  }
+
+  /// Returns a slot whose pair has already been moved out or deinitialised.
+  @inlinable
+  mutating func releaseSlot(_ slot: Int32) {
+    meta[Int(slot)].flags = 0
+    meta[Int(slot)].next = freeHead
+    freeHead = slot
+  }
+
+  /// Doubles the arena (up to `slotLimit`). Only called when every slot is
+  /// occupied, so moving all `capacity` pairs moves initialised values only.
+  @usableFromInline
+  mutating func grow() {
+    let newCapacity = Swift.min(Swift.max(capacity * 2, 16), slotLimit)
+    precondition(newCapacity > capacity, "Cortado: a cache stripe cannot hold more than \(slotLimit) entries")
+    let newPairs = UnsafeMutablePointer<_Pair<Key, Value>>.allocate(capacity: newCapacity)
+    newPairs.moveInitialize(from: pairs, count: capacity)
+    pairs.deallocate()
+    pairs = newPairs
+    meta = _reallocate(meta, from: capacity, to: newCapacity, fill: _Meta())
+    if let old = timers {
+      let sentinels = _Wheel.sentinelCount
+      timers = _reallocate(old, from: sentinels + capacity, to: sentinels + newCapacity,
+                           fill: _TimerLink(deadline: _Time.never, prev: -1, next: -1))
+    }
+    if let old = freshness {
+      freshness = _reallocate(old, from: capacity, to: newCapacity, fill: _FreshnessInfo())
+    }
+    if let old = costs {
+      costs = _reallocate(old, from: capacity, to: newCapacity, fill: 0)
+    }
+    if let old = aux {
+      aux = _reallocate(old, from: capacity, to: newCapacity, fill: -1)
+    }
+    capacity = newCapacity
+  }
+
+  /// Allocates the timer arrays on first use (a cache without lifetimes never
+  /// pays for them).
+  @usableFromInline
+  mutating func enableTimers() {
+    guard timers == nil else { return }
+    let sentinels = _Wheel.sentinelCount
+    let links = UnsafeMutablePointer<_TimerLink>.allocate(capacity: sentinels + capacity)
+    for id in 0..<sentinels {
+      (links + id).initialize(to: _TimerLink(deadline: 0, prev: Int32(id), next: Int32(id)))
+    }
+    (links + sentinels).initialize(repeating: _TimerLink(deadline: _Time.never, prev: -1, next: -1), count: capacity)
+    timers = links
+  }
+
+  /// Allocates the idle/refresh arrays on first use.
+  @usableFromInline
+  mutating func enableFreshnessInfo() {
+    guard freshness == nil else { return }
+    enableTimers()
+    let info = UnsafeMutablePointer<_FreshnessInfo>.allocate(capacity: capacity)
+    info.initialize(repeating: _FreshnessInfo(), count: capacity)
+    // Existing entries keep their current deadline as their hard deadline.
+    if let timers {
+      for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
+        info[slot].hardDeadline = timers[slot + _Wheel.sentinelCount].deadline
+      }
+    }
+    freshness = info
+  }
+
+  /// The next write stamp: per stripe for a single-stripe cache, from one
+  /// cache-wide counter otherwise (so `snapshot()` can merge stripes in write order).
+  @inlinable
+  mutating func nextStamp() -> UInt64 {
+    if let globalStamp {
+      return UInt64(bitPattern: globalStamp.addRelaxed(1)) &+ 1
+    }
+    localStamp &+= 1
+    return localStamp
+  }
+
+  @inlinable @inline(__always)
+  func isOccupied(_ slot: Int32) -> Bool {
+    meta[Int(slot)].flags & _NodeFlag.occupied != 0
+  }
+
+  @inlinable @inline(__always)
+  func cost(of slot: Int32) -> Int {
+    costs.map { $0[Int(slot)] } ?? 1
+  }
+}
+
+/// Moves `count` elements to a new allocation of `newCount`, filling the rest.
+@inlinable
+func _reallocate<T>(_ old: UnsafeMutablePointer<T>, from count: Int, to newCount: Int, fill: T) -> UnsafeMutablePointer<T> {
+  let new = UnsafeMutablePointer<T>.allocate(capacity: newCount)
+  new.moveInitialize(from: old, count: count)
+  (new + count).initialize(repeating: fill, count: newCount - count)
+  old.deallocate()
+  return new
+}
+
+/// A small, fast, seedable random number generator (SplitMix64), for the
+/// `.random` policy and W-TinyLFU's admission jitter. Seeded per cache so
+/// runs are reproducible.
+@usableFromInline
+struct _SplitMix64: RandomNumberGenerator {
+  @usableFromInline var state: UInt64
+
+  @inlinable
+  init(seed: UInt64) { state = seed }
+
+  @inlinable
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    return _mix64(state)
+  }
+}
+
+/// SplitMix64's finaliser: a cheap, well-distributed 64-bit mix.
+@inlinable @inline(__always)
+func _mix64(_ value: UInt64) -> UInt64 {
+  var z = value
+  z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+  z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+  return z ^ (z >> 31)
+}
