@@ -1,0 +1,2 @@
+import CortadoBench
+print("cortado")
