@@ -1,0 +1,73 @@
+import Testing
+
+@testable import Cortado
+
+@Suite("Sweeper", .serialized)
+struct SweeperTests {
+  @Test func aPassReclaimsAnIdleCacheAndFiresItsListener() {
+    let clock = ManualClock()
+    let log = EventLog<Int, Int>()
+    let cache = makeCache(Int.self, Int.self, maximumCount: 100, timeToLive: .seconds(1),
+                          clock: clock, log: log) { $0.sweepsExpiredEntries = true }
+    for key in 0..<10 { cache[key] = key }
+    clock.advance(by: .seconds(1))
+    // Nobody touches the cache; the sweeper's pass reclaims it.
+    _Sweeper.shared.runPass()
+    cache.waitForRemovalNotifications()
+    #expect(log.events.count == 10)
+    #expect(log.events.allSatisfy { $0.reason == .expired })
+    #expect(cache.statistics.expirationCount == 10)
+  }
+
+  @Test func theSweeperHoldsCachesWeakly() {
+    let clock = ManualClock()
+    weak var weakCache: Cache<Int, Int>?
+    do {
+      let cache = makeCache(Int.self, Int.self, timeToLive: .seconds(1), clock: clock) { $0.sweepsExpiredEntries = true }
+      cache[1] = 1
+      weakCache = cache
+      #expect(_Sweeper.shared.registeredCount >= 1)
+    }
+    #expect(weakCache == nil, "the sweeper does not keep a cache alive")
+    _Sweeper.shared.runPass()  // forgets it
+  }
+
+  @Test func cachesThatOptOutAreNotRegistered() {
+    let clock = ManualClock()
+    _Sweeper.shared.runPass()
+    let before = _Sweeper.shared.registeredCount
+    let cache = makeCache(Int.self, Int.self, timeToLive: .seconds(1), clock: clock)
+    cache[1] = 1
+    #expect(_Sweeper.shared.registeredCount == before)
+    withExtendedLifetime(cache) {}
+  }
+
+  @Test func aCacheIsRegisteredWhenItsFirstEntryGetsALifetime() {
+    let clock = ManualClock()
+    let cache = makeCache(Int.self, Int.self, clock: clock) { $0.sweepsExpiredEntries = true }
+    _Sweeper.shared.runPass()
+    let before = _Sweeper.shared.registeredCount
+    cache[1] = 1
+    #expect(_Sweeper.shared.registeredCount == before)
+    cache.setValue(2, forKey: 2, timeToLive: .seconds(1))
+    #expect(_Sweeper.shared.registeredCount == before + 1)
+  }
+
+  @Test func theTimerRunsOnItsOwn() async throws {
+    // The one test that waits in real time: the process-wide timer fires about
+    // once a second. Generous deadline; no timing assertion.
+    let clock = ManualClock()
+    let log = EventLog<Int, Int>()
+    let cache = makeCache(Int.self, Int.self, timeToLive: .seconds(1), clock: clock, log: log) {
+      $0.sweepsExpiredEntries = true
+    }
+    cache[1] = 1
+    clock.advance(by: .seconds(2))
+    let deadline = ContinuousClock.now + .seconds(20)
+    while log.events.isEmpty && ContinuousClock.now < deadline {
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    #expect(log.events.map(\.reason) == [.expired])
+    withExtendedLifetime(cache) {}
+  }
+}
