@@ -1,0 +1,114 @@
+import Dispatch
+import Testing
+
+@testable import Cortado
+
+/// Many threads hammering small caches with every kind of operation. Run
+/// under ThreadSanitizer in CI (`swift test --sanitize=thread`), where any
+/// data race fails the run; here they also check that the bounds hold at
+/// every moment and that the books balance at the end.
+@Suite("Concurrency stress")
+struct StressTests {
+  struct Setup: Sendable, CustomStringConvertible {
+    var policy: EvictionPolicy
+    var maximumCount: Int
+    var stripes: Int
+    var timeToLive: Duration?
+    var timeToIdle: Duration?
+    var description: String { "\(policy) max=\(maximumCount) stripes=\(stripes) ttl=\(String(describing: timeToLive)) tti=\(String(describing: timeToIdle))" }
+  }
+
+  static let setups: [Setup] = [
+    Setup(policy: .windowTinyLFU, maximumCount: 16, stripes: 1),
+    Setup(policy: .windowTinyLFU, maximumCount: 64, stripes: 4, timeToLive: .milliseconds(40)),
+    Setup(policy: .lru, maximumCount: 8, stripes: 1, timeToLive: .milliseconds(30), timeToIdle: .milliseconds(10)),
+    Setup(policy: .lfu, maximumCount: 32, stripes: 2),
+    Setup(policy: .fifo, maximumCount: 5, stripes: 1, timeToLive: .milliseconds(20)),
+    Setup(policy: .random(seed: 1), maximumCount: 40, stripes: 8, timeToIdle: .milliseconds(25)),
+  ]
+
+  @Test("mixed operations keep every invariant", arguments: setups)
+  func mixedOperations(_ setup: Setup) {
+    let clock = ManualClock()
+    let log = EventLog<Int, Int>()
+    let cache = makeCache(Int.self, Int.self, maximumCount: setup.maximumCount, timeToLive: setup.timeToLive,
+                          timeToIdle: setup.timeToIdle, policy: setup.policy, clock: clock, log: log,
+                          stripes: setup.stripes)
+    let threads = 6
+    let operations = 4_000
+    let keySpace = setup.maximumCount * 3
+    let overBound = Locked(0)
+    DispatchQueue.concurrentPerform(iterations: threads + 1) { worker in
+      var generator = SystemRandomNumberGenerator()
+      if worker == threads {
+        // The observer: the bound must hold at every moment anyone looks.
+        for step in 0..<operations / 4 {
+          if cache.count > setup.maximumCount { overBound.withLock { $0 += 1 } }
+          if step % 8 == 0 { clock.advance(by: .milliseconds(1)) }
+          if step % 50 == 0 { _ = cache.snapshot() }
+          if step % 200 == 0 { _ = cache.statistics }
+        }
+        return
+      }
+      for step in 0..<operations {
+        let key = Int.random(in: 0..<keySpace, using: &generator)
+        switch Int.random(in: 0..<100, using: &generator) {
+        case 0..<45: _ = cache[key]
+        case 45..<75: cache[key] = step
+        case 75..<80: cache.setValue(step, forKey: key, timeToLive: .milliseconds(Int64.random(in: 1...50, using: &generator)))
+        case 80..<87: cache.removeValue(forKey: key)
+        case 87..<92: _ = cache.value(forKey: key, orInsert: { step })
+        case 92..<95: _ = cache.entry(forKey: key)
+        case 95..<97: _ = cache.contains(key)
+        case 97: cache.removeAll { candidate, _ in candidate % 7 == 0 }
+        case 98: _ = cache.removeExpired()
+        default: if step % 500 == 0 { cache.removeAll() } else { _ = cache[key] }
+        }
+      }
+    }
+    cache.waitForRemovalNotifications()
+    #expect(overBound.current == 0)
+    #expect(cache.count <= setup.maximumCount)
+    cache._checkInvariants()
+
+    // Every value stored left exactly once (or is still there).
+    let statistics = cache.statistics
+    let left = log.events.filter { $0.reason != .replaced && $0.reason != .rejected }.count
+    let stillStored = cache.snapshot().count + cache.removeExpired().count
+    #expect(statistics.insertionCount == left + stillStored,
+            "insertions \(statistics.insertionCount), left \(left), stored \(stillStored)")
+  }
+
+  @Test func manyTasksShareOneCache() async {
+    let cache = Cache<Int, Int>(maximumCount: 1_000, timeToLive: .seconds(60))
+    await withTaskGroup(of: Void.self) { group in
+      for task in 0..<64 {
+        group.addTask {
+          for step in 0..<500 {
+            let key = (task * 31 + step * 7) % 2_000
+            if step % 3 == 0 { cache[key] = step } else { _ = cache[key] }
+          }
+        }
+      }
+    }
+    #expect(cache.count <= 1_000)
+    cache._checkInvariants()
+  }
+
+  @Test func computeUnderContention() {
+    let cache = makeCache(Int.self, Int.self, maximumCount: 4, clock: ManualClock(), stripes: 1)
+    let computations = Locked<[Int: Int]>([:])
+    DispatchQueue.concurrentPerform(iterations: 8) { worker in
+      for step in 0..<2_000 {
+        let key = (worker + step) % 12
+        let value = cache.value(forKey: key, orInsert: {
+          computations.withLock { $0[key, default: 0] += 1 }
+          return key * 10
+        })
+        #expect(value == key * 10)
+        if step % 17 == 0 { cache[key] = nil }
+      }
+    }
+    cache._checkInvariants()
+  }
+}
