@@ -98,6 +98,11 @@ extension _Shard {
     }
 
     // Timer wheel.
+    if timers == nil {
+      for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
+        require(meta[slot].deadline == _Time.never, "slot \(slot) has a deadline but the shard has no wheel")
+      }
+    }
     if let timers {
       var scheduled = 0
       var due = 0
@@ -110,7 +115,7 @@ extension _Shard {
           require(Int(timers[link].prev) == previous, "wheel list \(sentinel) has a broken back link")
           let slot = Int32(truncatingIfNeeded: link - _Wheel.sentinelCount)
           require(isOccupied(slot), "wheel holds free slot \(slot)")
-          let deadline = timers[link].deadline
+          let deadline = deadline(ofLink: link)
           require(deadline != _Time.never, "slot \(slot) scheduled with no deadline")
           if sentinel == _Wheel.due {
             require(deadline <= wheelTime, "slot \(slot) on the due list before its deadline")
@@ -132,14 +137,14 @@ extension _Shard {
       var withDeadline = 0
       for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
         let link = _Shard.link(Int32(truncatingIfNeeded: slot))
-        if timers[link].deadline != _Time.never {
+        if meta[slot].deadline != _Time.never {
           withDeadline += 1
           require(timers[link].prev >= 0, "slot \(slot) has a deadline but is not scheduled")
         } else {
           require(timers[link].prev < 0, "slot \(slot) without deadline is scheduled")
         }
         if let freshness {
-          require(timers[link].deadline <= freshness[slot].hardDeadline, "slot \(slot) outlives its time to live")
+          require(meta[slot].deadline <= freshness[slot].hardDeadline, "slot \(slot) outlives its time to live")
         }
       }
       require(withDeadline == scheduled, "\(withDeadline) deadlines but \(scheduled) scheduled nodes")

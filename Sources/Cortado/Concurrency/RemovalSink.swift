@@ -164,19 +164,44 @@ struct _Ring<Element> {
 
 /// The state of a synchronous `value(forKey:orInsert:)` computation in flight,
 /// shared by the thread that computes and the threads that wait for it.
-/// Guarded by its stripe's lock.
+///
+/// Waiters block on the computation's own condition variable, never on the
+/// stripe lock, so other keys of the stripe stay available meanwhile.
 @usableFromInline
 final class _PendingCompute<Value>: @unchecked Sendable {
   @usableFromInline let owner: _ThreadID
-  @usableFromInline var value: Value?
-  @usableFromInline var finished = false
   /// A write or removal of the key happened meanwhile: it wins, and the
-  /// computed value is handed to the waiters but not stored.
+  /// computed value is handed to the waiters but not stored. Guarded by the
+  /// stripe lock.
   @usableFromInline var superseded = false
+  @usableFromInline let mutex = _Mutex()
+  // Guarded by `mutex`.
+  @usableFromInline var result: Value?
+  @usableFromInline var finished = false
 
   @usableFromInline
   init(owner: _ThreadID) {
     self.owner = owner
+  }
+
+  /// Publishes the outcome (nil: the computation threw) and wakes the waiters.
+  @usableFromInline
+  func finish(_ value: Value?) {
+    mutex.lock()
+    result = value
+    finished = true
+    mutex.broadcast()
+    mutex.unlock()
+  }
+
+  /// Blocks until the computation finishes; nil if it threw.
+  @usableFromInline
+  func waitForResult() -> Value? {
+    mutex.lock()
+    while !finished { mutex.wait() }
+    let value = result
+    mutex.unlock()
+    return value
   }
 }
 

@@ -26,7 +26,8 @@
 // before live") and `removeExpired()` are exact to the nanosecond, while a
 // read checks its own entry's deadline directly.
 //
-// Memory: one `_TimerLink` (16 bytes) per node plus 242 sentinels per shard.
+// Memory: one `_TimerLink` (8 bytes) per node plus 242 sentinels per shard;
+// the deadline itself lives in the node's `_Meta`, which a lookup reads anyway.
 
 @usableFromInline
 enum _Wheel {
@@ -75,22 +76,26 @@ extension _Shard {
   @inlinable @inline(__always)
   static func link(_ slot: Int32) -> Int { Int(slot) + _Wheel.sentinelCount }
 
-  /// The effective deadline of `slot` (`never` when the cache has no timers).
+  /// The effective deadline of `slot` (`never` when it does not expire).
   @inlinable @inline(__always)
   func deadline(of slot: Int32) -> Int64 {
-    guard let timers else { return _Time.never }
-    return timers[_Shard.link(slot)].deadline
+    meta[Int(slot)].deadline
+  }
+
+  /// The deadline of the node behind a wheel link (not a sentinel).
+  @inlinable @inline(__always)
+  func deadline(ofLink link: Int) -> Int64 {
+    meta[link - _Wheel.sentinelCount].deadline
   }
 
   /// Whether `slot` has expired at `now`.
   @inlinable @inline(__always)
   func isExpired(_ slot: Int32, now: Int64) -> Bool {
-    guard let timers else { return false }
-    return timers[_Shard.link(slot)].deadline <= now
+    meta[Int(slot)].deadline <= now
   }
 
   /// The sentinel of the bucket a deadline after the wheel's time belongs in.
-  @inlinable
+  @inlinable @inline(__always)
   func wheelBucket(for deadline: Int64) -> Int {
     if deadline <= wheelTime { return _Wheel.due }
     for level in 0..<_Wheel.levels {
@@ -106,7 +111,7 @@ extension _Shard {
   mutating func timerAppend(_ link: Int, to bucket: Int) {
     let timers = self.timers!
     let tail = Int(timers[bucket].prev)
-    if bucket < 64 && tail != bucket && timers[tail].deadline > timers[link].deadline {
+    if bucket < 64 && tail != bucket && deadline(ofLink: tail) > deadline(ofLink: link) {
       sortedBuckets &= ~(1 &<< UInt64(bucket))
     }
     timers[link].prev = Int32(truncatingIfNeeded: tail)
@@ -126,7 +131,7 @@ extension _Shard {
     timers[next].prev = Int32(truncatingIfNeeded: prev)
     timers[link].prev = -1
     timers[link].next = -1
-    if timers[link].deadline <= wheelTime { dueCount -= 1 }
+    if deadline(ofLink: link) <= wheelTime { dueCount -= 1 }
   }
 
   /// Gives `slot` a new effective deadline and moves it to the right bucket.
@@ -134,7 +139,7 @@ extension _Shard {
   mutating func setDeadline(_ slot: Int32, _ deadline: Int64) {
     let link = _Shard.link(slot)
     timerUnlink(link)
-    timers![link].deadline = deadline
+    meta[Int(slot)].deadline = deadline
     if deadline != _Time.never {
       timerAppend(link, to: wheelBucket(for: deadline))
     }
@@ -200,7 +205,7 @@ extension _Shard {
     if sortedBuckets & (1 &<< UInt64(current)) == 0 { sortBucket(current) }
     while true {
       let head = Int(timers[current].next)
-      if head == current || timers[head].deadline > now { break }
+      if head == current || deadline(ofLink: head) > now { break }
       moveToDue(head)
     }
   }
@@ -255,7 +260,7 @@ extension _Shard {
     if bucket < 64 { sortedBuckets |= 1 &<< UInt64(bucket) }
     while link != bucket {
       let next = Int(timers[link].next)
-      timerAppend(link, to: wheelBucket(for: timers[link].deadline))
+      timerAppend(link, to: wheelBucket(for: deadline(ofLink: link)))
       link = next
     }
   }
@@ -270,7 +275,9 @@ extension _Shard {
       scratch.append(Int32(truncatingIfNeeded: link))
       link = Int(timers[link].next)
     }
-    scratch.sort { timers[Int($0)].deadline < timers[Int($1)].deadline }
+    let meta = self.meta
+    let sentinels = _Wheel.sentinelCount
+    scratch.sort { meta[Int($0) - sentinels].deadline < meta[Int($1) - sentinels].deadline }
     var prev = bucket
     for item in scratch {
       let link = Int(item)
@@ -284,7 +291,7 @@ extension _Shard {
   }
 
   /// The first node on the due list, or -1.
-  @inlinable
+  @inlinable @inline(__always)
   func firstDue() -> Int32 {
     guard let timers, dueCount > 0 else { return -1 }
     return Int32(truncatingIfNeeded: Int(timers[_Wheel.due].next) - _Wheel.sentinelCount)

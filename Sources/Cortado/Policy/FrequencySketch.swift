@@ -56,43 +56,52 @@ struct _FrequencySketch {
     }
   }
 
+  /// The four counters of a key: word indexes and bit shifts inside one
+  /// 64-byte block. One 64-bit mix of the hash picks the block (low bits) and
+  /// the counters (7 bits each from the high half: 3 for the word, 4 for the
+  /// nibble).
+  @inlinable @inline(__always)
+  func counters(_ hash: UInt32) -> (SIMD4<Int>, SIMD4<UInt64>) {
+    let spread = _mix64(UInt64(hash) &* 0x9E37_79B9_7F4A_7C15)
+    let block = (Int(truncatingIfNeeded: spread) & blockMask) &<< 3
+    let bits = spread >> 32
+    let words = SIMD4<Int>(
+      block &+ Int(bits & 7), block &+ Int((bits >> 7) & 7),
+      block &+ Int((bits >> 14) & 7), block &+ Int((bits >> 21) & 7))
+    let shifts = SIMD4<UInt64>((bits >> 1) & 0x3C, (bits >> 8) & 0x3C, (bits >> 15) & 0x3C, (bits >> 22) & 0x3C)
+    return (words, shifts)
+  }
+
   /// The estimated recent use count of the key with this hash (0...15).
   @inlinable
   func frequency(_ hash: UInt32) -> Int {
     guard let table else { return 0 }
-    let spread = _mix64(UInt64(hash) &* 0x9E37_79B9_7F4A_7C15)
-    let block = (Int(truncatingIfNeeded: spread) & blockMask) &<< 3
-    var bits = spread >> 32
-    var minimum = 15
-    for _ in 0..<4 {
-      let word = block &+ Int(bits & 7)
-      let shift = UInt64((bits >> 3) & 15) &<< 2
-      let value = Int((table[word] >> shift) & 15)
-      if value < minimum { minimum = value }
-      bits >>= 7
-    }
-    return minimum
+    let (words, shifts) = counters(hash)
+    let a = (table[words[0]] >> shifts[0]) & 15
+    let b = (table[words[1]] >> shifts[1]) & 15
+    let c = (table[words[2]] >> shifts[2]) & 15
+    let d = (table[words[3]] >> shifts[3]) & 15
+    return Int(Swift.min(Swift.min(a, b), Swift.min(c, d)))
   }
 
-  /// Records one use of the key with this hash.
+  /// Records `uses` uses of the key with this hash: the same as `uses`
+  /// single increments, each counter saturating at 15.
   @inlinable
-  mutating func increment(_ hash: UInt32) {
+  mutating func increment(_ hash: UInt32, by uses: Int = 1) {
     guard let table else { return }
-    let spread = _mix64(UInt64(hash) &* 0x9E37_79B9_7F4A_7C15)
-    let block = (Int(truncatingIfNeeded: spread) & blockMask) &<< 3
-    var bits = spread >> 32
-    var added = false
-    for _ in 0..<4 {
-      let word = block &+ Int(bits & 7)
-      let shift = UInt64((bits >> 3) & 15) &<< 2
-      if (table[word] >> shift) & 15 != 15 {
-        table[word] &+= 1 &<< shift
-        added = true
-      }
-      bits >>= 7
+    let (words, shifts) = counters(hash)
+    let uses = UInt64(truncatingIfNeeded: Swift.min(uses, 15))
+    var added: UInt64 = 0
+    for lane in 0..<4 {
+      let word = words[lane]
+      let shift = shifts[lane]
+      let value = table[word]
+      let step = Swift.min(uses, 15 &- ((value >> shift) & 15))
+      table[word] = value &+ (step &<< shift)
+      added |= step
     }
-    if added {
-      additions &+= 1
+    if added != 0 {
+      additions &+= Int(uses)
       if additions >= sampleSize { reset() }
     }
   }

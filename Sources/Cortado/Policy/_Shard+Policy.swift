@@ -12,7 +12,7 @@ extension _Shard {
   /// Whether the policy frees room before a new key is stored (the cachetools
   /// family, so that the new key is never its own victim) or after
   /// (W-TinyLFU, whose admission filter compares the newcomer with a victim).
-  @inlinable
+  @inlinable @inline(__always)
   var evictsBeforeInsert: Bool { settings.policy != .windowTinyLFU }
 
   @inlinable

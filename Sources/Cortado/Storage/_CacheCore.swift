@@ -215,66 +215,58 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     let hash32 = UInt32(truncatingIfNeeded: hash)
     let stripe = stripe(for: hash)
     let shard = stripe.shard
-    stripe.lock.lock()
-    if let value = shard.pointee.lookup(key, hash: hash32, now: readTime()) {
+    while true {
+      let now = readTime()
+      stripe.lock.lock()
+      if let value = shard.pointee.lookup(key, hash: hash32, now: now) {
+        let drain = takeRecorded(stripe)
+        stripe.lock.unlock()
+        if drain { sink.drain() }
+        return value
+      }
+      if let computation = shard.pointee.pending[key] {
+        let drain = takeRecorded(stripe)
+        stripe.lock.unlock()
+        if drain { sink.drain() }
+        if computation.owner == .current {
+          fatalError("""
+            Cortado: the closure given to value(forKey:orInsert:) for key \(key) asked the same cache for \
+            the same key again; this would wait for itself forever. Compute the value without reading its own key.
+            """)
+        }
+        if let value = computation.waitForResult() { return value }
+        continue  // That computation threw: look again, and compute here if still absent.
+      }
+      let computation = _PendingCompute<Value>(owner: .current)
+      shard.pointee.pending[key] = computation
+      let drainBefore = takeRecorded(stripe)
       stripe.lock.unlock()
+      if drainBefore { sink.drain() }
+
+      let value: Value
+      do {
+        value = try make()
+      } catch {
+        stripe.lock.lock()
+        if shard.pointee.pending[key] === computation { shard.pointee.pending[key] = nil }
+        stripe.lock.unlock()
+        computation.finish(nil)
+        throw error
+      }
+      let cost = self.cost(key, value)
+      let lifetime = self.lifetime(key, value, timeToLive: nil)
+      let writeTime = clock.now()
+      stripe.lock.lock()
+      if shard.pointee.pending[key] === computation { shard.pointee.pending[key] = nil }
+      if !computation.superseded {
+        _ = shard.pointee.store(key, hash: hash32, value: value, cost: cost, lifetime: lifetime, now: writeTime)
+      }
+      let drain = takeRecorded(stripe)
+      stripe.lock.unlock()
+      computation.finish(value)
+      if drain { sink.drain() }
       return value
     }
-    while let computation = shard.pointee.pending[key] {
-      if computation.owner == .current {
-        stripe.lock.unlock()
-        fatalError("""
-          Cortado: the closure given to value(forKey:orInsert:) for key \(key) asked the same cache for \
-          the same key again; this would wait for itself forever. Compute the value without reading its own key.
-          """)
-      }
-      while !computation.finished { stripe.lock.wait() }
-      if let value = computation.value {
-        let drain = takeRecorded(stripe)
-        stripe.lock.unlock()
-        if drain { sink.drain() }
-        return value
-      }
-      // The computation threw: look again, and compute it here if still absent.
-      if let value = shard.pointee.lookup(key, hash: hash32, now: readTime()) {
-        let drain = takeRecorded(stripe)
-        stripe.lock.unlock()
-        if drain { sink.drain() }
-        return value
-      }
-    }
-    let computation = _PendingCompute<Value>(owner: .current)
-    shard.pointee.pending[key] = computation
-    let drainBefore = takeRecorded(stripe)
-    stripe.lock.unlock()
-    if drainBefore { sink.drain() }
-
-    let value: Value
-    do {
-      value = try make()
-    } catch {
-      stripe.lock.lock()
-      computation.finished = true
-      if shard.pointee.pending[key] === computation { shard.pointee.pending[key] = nil }
-      stripe.lock.broadcast()
-      stripe.lock.unlock()
-      throw error
-    }
-    let cost = self.cost(key, value)
-    let lifetime = self.lifetime(key, value, timeToLive: nil)
-    let now = clock.now()
-    stripe.lock.lock()
-    computation.value = value
-    computation.finished = true
-    if shard.pointee.pending[key] === computation { shard.pointee.pending[key] = nil }
-    if !computation.superseded {
-      _ = shard.pointee.store(key, hash: hash32, value: value, cost: cost, lifetime: lifetime, now: now)
-    }
-    stripe.lock.broadcast()
-    let drain = takeRecorded(stripe)
-    stripe.lock.unlock()
-    if drain { sink.drain() }
-    return value
   }
 }
 

@@ -6,7 +6,7 @@
 
 extension _Shard {
   /// The slot holding `key`, or -1.
-  @inlinable
+  @inlinable @inline(__always)
   func find(_ key: Key, hash: UInt32) -> Int32 {
     var bucket = Int(hash) & indexMask
     while true {

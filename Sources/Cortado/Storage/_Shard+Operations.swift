@@ -47,7 +47,7 @@ extension _Shard {
   }
 
   /// Whether the shard is over its count or cost budget.
-  @inlinable
+  @inlinable @inline(__always)
   var isOverBudget: Bool {
     count > settings.maximumCount || totalCost > settings.maximumCost
   }
@@ -140,7 +140,7 @@ extension _Shard {
     return CacheEntry(
       key: pairs[Int(slot)].key,
       value: pairs[Int(slot)].value,
-      age: .nanoseconds(Swift.max(0, now - meta[Int(slot)].writeTime)),
+      age: .nanoseconds(Swift.max(0, now - history[Int(slot)].writeTime)),
       remainingTimeToLive: deadline == _Time.never ? nil : .nanoseconds(deadline - now),
       cost: cost(of: slot)
     )
@@ -201,8 +201,7 @@ extension _Shard {
         totalCost += cost - oldCost
         policyCostChanged(existing, from: oldCost, to: cost)
       }
-      meta[slot].writeTime = now
-      meta[slot].stamp = nextStamp()
+      history[slot] = _History(writeTime: now, stamp: nextStamp())
       applyLifetime(existing, lifetime, now: now)
       policyUpdate(existing)
       counters.replacements += 1
@@ -217,11 +216,10 @@ extension _Shard {
     (pairs + Int(slot)).initialize(to: _Pair(key: key, value: value))
     meta[Int(slot)] = _Meta()
     meta[Int(slot)].hash = hash
-    meta[Int(slot)].writeTime = now
-    meta[Int(slot)].stamp = nextStamp()
+    history[Int(slot)] = _History(writeTime: now, stamp: nextStamp())
     meta[Int(slot)].flags = _NodeFlag.occupied
     if let timers {
-      timers[_Shard.link(slot)] = _TimerLink(deadline: _Time.never, prev: -1, next: -1)
+      timers[_Shard.link(slot)] = _TimerLink(prev: -1, next: -1)
     }
     if let freshness { freshness[Int(slot)] = _FreshnessInfo() }
     if let costs {
@@ -319,7 +317,7 @@ extension _Shard {
   @inlinable
   mutating func remove(_ key: Key, hash: UInt32, ifStamp stamp: UInt64, now: Int64) -> Bool {
     let slot = find(key, hash: hash)
-    guard slot >= 0, meta[Int(slot)].stamp == stamp else { return false }
+    guard slot >= 0, history[Int(slot)].stamp == stamp else { return false }
     if isExpired(slot, now: now) {
       evict(slot, reason: .expired, now: now)
       return false
@@ -350,7 +348,7 @@ extension _Shard {
     randomSlots.removeAll(keepingCapacity: true)
     if let timers {
       for id in 0..<_Wheel.sentinelCount {
-        timers[id] = _TimerLink(deadline: 0, prev: Int32(id), next: Int32(id))
+        timers[id] = _TimerLink(prev: Int32(id), next: Int32(id))
       }
       dueCount = 0
       sortedBuckets = .max
@@ -376,7 +374,7 @@ extension _Shard {
     for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
       let slot = Int32(truncatingIfNeeded: slot)
       if isExpired(slot, now: now) { continue }
-      result.append((meta[Int(slot)].stamp, entry(slot, now: now)))
+      result.append((history[Int(slot)].stamp, entry(slot, now: now)))
     }
     return result
   }
@@ -390,7 +388,7 @@ extension _Shard {
     result.reserveCapacity(count - dueCount)
     for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
       if isExpired(Int32(truncatingIfNeeded: slot), now: now) { continue }
-      result.append((pairs[slot].key, pairs[slot].value, meta[slot].stamp))
+      result.append((pairs[slot].key, pairs[slot].value, history[slot].stamp))
     }
     return result
   }

@@ -13,29 +13,49 @@ struct _Pair<Key, Value> {
   }
 }
 
-/// Per-node bookkeeping, kept apart from the key and value so that it is
-/// trivially copyable and survives while the slot is free.
+/// Per-node bookkeeping that a lookup reads, kept apart from the key and value
+/// so that it is trivially copyable and survives while the slot is free.
 ///
-/// 32 bytes: the write time (for `age`), a stamp that orders writes and
-/// versions an entry, the key's 32-bit hash (so the index can grow without
-/// hashing again), and the node's links in its policy list.
+/// 24 bytes, everything a hit touches in one record: the effective deadline,
+/// the key's 32-bit hash (checked before the key; also lets the index grow
+/// without hashing again), the node's links in its policy list, flags, and
+/// hits not yet added to W-TinyLFU's frequency sketch. Fields a hit never
+/// reads live in `_History`.
 @usableFromInline
 struct _Meta {
-  @usableFromInline var writeTime: Int64
-  @usableFromInline var stamp: UInt64
+  /// When the entry expires (`_Time.never`: never).
+  @usableFromInline var deadline: Int64
   @usableFromInline var hash: UInt32
   @usableFromInline var prev: Int32
   @usableFromInline var next: Int32
   @usableFromInline var flags: UInt8
+  /// W-TinyLFU: hits recorded here and added to the sketch in one step when
+  /// the node's popularity is consulted or it leaves (see `WindowTinyLFU.swift`).
+  @usableFromInline var pendingHits: UInt8
 
   @inlinable
   init() {
-    writeTime = 0
-    stamp = 0
+    deadline = _Time.never
     hash = 0
     prev = -1
     next = -1
     flags = 0
+    pendingHits = 0
+  }
+}
+
+/// Per-node fields that only writes and inspection use: the write time (for
+/// `age`) and a stamp that orders writes across stripes (for `snapshot()`)
+/// and versions an entry (for `removeAll(where:)`).
+@usableFromInline
+struct _History {
+  @usableFromInline var writeTime: Int64
+  @usableFromInline var stamp: UInt64
+
+  @inlinable
+  init(writeTime: Int64 = 0, stamp: UInt64 = 0) {
+    self.writeTime = writeTime
+    self.stamp = stamp
   }
 }
 
@@ -50,18 +70,15 @@ enum _NodeFlag {
   @usableFromInline static let refreshing: UInt8 = 0x04
 }
 
-/// A node's place on the timer wheel: its deadline and its links in one of
-/// the wheel's bucket lists. 16 bytes; allocated only for caches that expire.
+/// A node's links in one of the timer wheel's bucket lists (its deadline is
+/// in `_Meta`). 8 bytes; allocated only for caches that expire.
 @usableFromInline
 struct _TimerLink {
-  /// The effective deadline (for a sentinel, unused).
-  @usableFromInline var deadline: Int64
   @usableFromInline var prev: Int32
   @usableFromInline var next: Int32
 
   @inlinable
-  init(deadline: Int64, prev: Int32, next: Int32) {
-    self.deadline = deadline
+  init(prev: Int32, next: Int32) {
     self.prev = prev
     self.next = next
   }
@@ -141,6 +158,7 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   // MARK: Arena
   @usableFromInline var pairs: UnsafeMutablePointer<_Pair<Key, Value>>
   @usableFromInline var meta: UnsafeMutablePointer<_Meta>
+  @usableFromInline var history: UnsafeMutablePointer<_History>
   @usableFromInline var capacity: Int
   @usableFromInline var slotLimit: Int
   @usableFromInline var fresh: Int  // slots below this have been handed out before
@@ -201,6 +219,7 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     count = 0
     pairs = .allocate(capacity: 0)
     meta = .allocate(capacity: 0)
+    history = .allocate(capacity: 0)
     indexMask = 15
     index = .allocate(capacity: 16)
     index.initialize(repeating: 0, count: 16)
@@ -258,6 +277,7 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     }
     pairs.deallocate()
     meta.deallocate()
+    history.deallocate()
     index.deallocate()
     timers?.deallocate()
     freshness?.deallocate()
@@ -302,10 +322,11 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     pairs.deallocate()
     pairs = newPairs
     meta = _reallocate(meta, from: capacity, to: newCapacity, fill: _Meta())
+    history = _reallocate(history, from: capacity, to: newCapacity, fill: _History())
     if let old = timers {
       let sentinels = _Wheel.sentinelCount
       timers = _reallocate(old, from: sentinels + capacity, to: sentinels + newCapacity,
-                           fill: _TimerLink(deadline: _Time.never, prev: -1, next: -1))
+                           fill: _TimerLink(prev: -1, next: -1))
     }
     if let old = freshness {
       freshness = _reallocate(old, from: capacity, to: newCapacity, fill: _FreshnessInfo())
@@ -327,9 +348,9 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     let sentinels = _Wheel.sentinelCount
     let links = UnsafeMutablePointer<_TimerLink>.allocate(capacity: sentinels + capacity)
     for id in 0..<sentinels {
-      (links + id).initialize(to: _TimerLink(deadline: 0, prev: Int32(id), next: Int32(id)))
+      (links + id).initialize(to: _TimerLink(prev: Int32(id), next: Int32(id)))
     }
-    (links + sentinels).initialize(repeating: _TimerLink(deadline: _Time.never, prev: -1, next: -1), count: capacity)
+    (links + sentinels).initialize(repeating: _TimerLink(prev: -1, next: -1), count: capacity)
     timers = links
   }
 
@@ -341,10 +362,8 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     let info = UnsafeMutablePointer<_FreshnessInfo>.allocate(capacity: capacity)
     info.initialize(repeating: _FreshnessInfo(), count: capacity)
     // Existing entries keep their current deadline as their hard deadline.
-    if let timers {
-      for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
-        info[slot].hardDeadline = timers[slot + _Wheel.sentinelCount].deadline
-      }
+    for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
+      info[slot].hardDeadline = meta[slot].deadline
     }
     freshness = info
   }

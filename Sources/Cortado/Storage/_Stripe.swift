@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One stripe: a lock and the shard it protects, in one cache-line-aligned
 /// block of memory so that stripes never share a cache line (no false
 /// sharing between threads working on different stripes).
@@ -14,21 +6,19 @@ import Darwin
 /// reference counting on the hot path.
 @usableFromInline
 struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
-  @usableFromInline let lock: _LockPrimitives
+  @usableFromInline let lock: _StripeLock
   @usableFromInline let shard: UnsafeMutablePointer<_Shard<Key, Value>>
   @usableFromInline let memory: UnsafeMutableRawPointer
 
   @usableFromInline
   init(settings: _ShardSettings, start: Int64, globalStamp: _AtomicInt64?, sink: _RemovalSink<Key, Value>) {
-    let conditionOffset = _roundUp(MemoryLayout<pthread_mutex_t>.size, to: MemoryLayout<pthread_cond_t>.alignment)
-    let shardOffset = _roundUp(conditionOffset + MemoryLayout<pthread_cond_t>.size,
-                               to: Swift.max(MemoryLayout<_Shard<Key, Value>>.alignment, 64))
+    // [lock word | padding to 64 bytes | shard ...], 64-byte aligned.
+    let shardOffset = Swift.max(MemoryLayout<_Shard<Key, Value>>.alignment, 64)
     let size = _roundUp(shardOffset + MemoryLayout<_Shard<Key, Value>>.size, to: 64)
     memory = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
-    lock = _LockPrimitives(
-      mutex: memory.bindMemory(to: pthread_mutex_t.self, capacity: 1),
-      condition: (memory + conditionOffset).bindMemory(to: pthread_cond_t.self, capacity: 1)
-    )
+    let word = memory.bindMemory(to: UInt32.self, capacity: 1)
+    word.initialize(to: 0)
+    lock = _StripeLock(word: word)
     shard = (memory + shardOffset).bindMemory(to: _Shard<Key, Value>.self, capacity: 1)
     shard.initialize(to: _Shard(settings: settings, start: start, globalStamp: globalStamp, sink: sink))
   }
@@ -37,7 +27,6 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
   func destroy() {
     shard.pointee.destroy()
     shard.deinitialize(count: 1)
-    lock.destroy()
     memory.deallocate()
   }
 }

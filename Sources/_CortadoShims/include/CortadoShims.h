@@ -37,3 +37,42 @@ static inline bool _cortado_atomic_compare_exchange(int64_t *_Nonnull p, int64_t
 }
 
 #endif
+
+// MARK: - Stripe lock
+//
+// A 32-bit lock word with an inline uncontended path: one compare-and-swap to
+// lock, one exchange to unlock (no function call, unlike pthread_mutex_lock).
+// Contended threads spin briefly, then sleep in the kernel (futex on Linux).
+// On Apple platforms the word is an os_unfair_lock, which is already this.
+//
+// ThreadSanitizer sees the acquire/release atomics, so races are still caught.
+
+#if defined(__APPLE__)
+#include <os/lock.h>
+
+static inline void _cortado_lock(uint32_t *_Nonnull word) {
+  os_unfair_lock_lock((os_unfair_lock *)word);
+}
+
+static inline void _cortado_unlock(uint32_t *_Nonnull word) {
+  os_unfair_lock_unlock((os_unfair_lock *)word);
+}
+#else
+void _cortado_lock_contended(uint32_t *_Nonnull word);
+void _cortado_wake_one(uint32_t *_Nonnull word);
+
+// 0: unlocked; 1: locked, nobody waiting; 2: locked, maybe waiters.
+static inline void _cortado_lock(uint32_t *_Nonnull word) {
+  uint32_t expected = 0;
+  if (__builtin_expect(__atomic_compare_exchange_n(word, &expected, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 1)) {
+    return;
+  }
+  _cortado_lock_contended(word);
+}
+
+static inline void _cortado_unlock(uint32_t *_Nonnull word) {
+  if (__builtin_expect(__atomic_exchange_n(word, 0, __ATOMIC_RELEASE) == 2, 0)) {
+    _cortado_wake_one(word);
+  }
+}
+#endif
