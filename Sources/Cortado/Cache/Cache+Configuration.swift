@@ -51,6 +51,11 @@ extension Cache {
     /// notifications have been delivered.
     public var onRemoval: (@Sendable (Key, Value, RemovalReason) -> Void)?
 
+    /// Called after a loader throws (a load or a background refresh), once per
+    /// failed loader call, outside every lock. Cancellations are not reported.
+    /// Useful to log refresh failures that readers never see.
+    public var onLoadFailure: (@Sendable (Key, any Error) -> Void)?
+
     /// Whether the process-wide sweeper reclaims this cache's expired entries
     /// (about once a second) even when nobody uses the cache, so that memory is
     /// returned and ``onRemoval`` fires for expiry. On by default; turn it off
@@ -84,6 +89,7 @@ extension Cache {
       self.evictionPolicy = evictionPolicy
       self.clock = .continuous
       self.onRemoval = nil
+      self.onLoadFailure = nil
       self.sweepsExpiredEntries = true
       self.stripeCount = nil
     }
@@ -133,8 +139,11 @@ extension Cache {
       }
     }
 
-    /// Whether entries can expire at all from the configuration alone.
-    var expiresUpFront: Bool { freshness.expires || freshnessForEntry != nil }
+    /// Whether entries can expire at all from the configuration alone (or
+    /// the clock is needed for remembered failures).
+    var expiresUpFront: Bool {
+      freshness.expires || freshnessForEntry != nil || freshness.failureTimeToLive != nil
+    }
 
     /// Whether every entry carries a cost.
     var isWeighted: Bool { maximumCost != nil || cost != nil }

@@ -50,6 +50,9 @@ extension Cache {
   public var statistics: CacheStatistics {
     var statistics = CacheStatistics()
     core.forEachShard { shard, _ in statistics.add(shard.pointee.counters) }
+    statistics.loadSuccessCount = Int(core.loadStatistics.successes.value)
+    statistics.loadFailureCount = Int(core.loadStatistics.failures.value)
+    statistics.totalLoadTime = .nanoseconds(core.loadStatistics.nanoseconds.value)
     return statistics
   }
 
@@ -57,6 +60,7 @@ extension Cache {
   /// `cache_info()`, without touching the entries).
   public func resetStatistics() {
     core.forEachShard { shard, _ in shard.pointee.counters = _Counters() }
+    core.loadStatistics.reset()
   }
 
   /// Returns once every removal notification queued so far has reached the

@@ -54,7 +54,7 @@ extension _Shard {
     case .none:
       break
     case .lru, .fifo:
-      require(checkList(0) == count, "policy list does not hold every entry")
+      require(checkList(0) == count - staleCount, "policy list does not hold every live entry")
     case .windowTinyLFU:
       var total = 0
       for region in 0..<3 {
@@ -69,7 +69,7 @@ extension _Shard {
         }
         require(weight == listWeights[region], "region \(region) weight \(listWeights[region]) but holds \(weight)")
       }
-      require(total == count, "W-TinyLFU regions hold \(total) of \(count) entries")
+      require(total == count - staleCount, "W-TinyLFU regions hold \(total) of \(count - staleCount) entries")
       require(listWeights[2] <= Swift.max(protectedMaximum, 0) || listHeads[2] == listTails[2],
               "protected region over its maximum")
     case .lfu:
@@ -89,9 +89,9 @@ extension _Shard {
         }
         bucket = lfu.nexts[Int(bucket)]
       }
-      require(total == count, "LFU buckets hold \(total) of \(count) entries")
+      require(total == count - staleCount, "LFU buckets hold \(total) of \(count - staleCount) entries")
     case .random:
-      require(randomSlots.count == count, "random policy tracks \(randomSlots.count) of \(count) entries")
+      require(randomSlots.count == count - staleCount, "random policy tracks \(randomSlots.count) of \(count) entries")
       for (position, slot) in randomSlots.enumerated() {
         require(aux![Int(slot)] == Int32(position), "random policy position of slot \(slot) is stale")
       }
@@ -119,7 +119,7 @@ extension _Shard {
           require(deadline != _Time.never, "slot \(slot) scheduled with no deadline")
           if sentinel == _Wheel.due {
             require(deadline <= wheelTime, "slot \(slot) on the due list before its deadline")
-            due += 1
+            if !isStale(link: link) { due += 1 }
           } else {
             require(wheelBucket(for: deadline) == sentinel, "slot \(slot) in bucket \(sentinel), belongs in \(wheelBucket(for: deadline))")
             if sentinel < 64 && sortedBuckets & (1 << UInt64(sentinel)) != 0 {
@@ -133,7 +133,8 @@ extension _Shard {
         }
         require(Int(timers[sentinel].prev) == previous, "wheel list \(sentinel) has a broken tail")
       }
-      require(due == dueCount, "due list holds \(due) but dueCount is \(dueCount)")
+      require(due == dueCount, "due list holds \(due) live-expired entries but dueCount is \(dueCount)")
+      require(checkList(3) == staleCount, "stale list does not hold the \(staleCount) stale entries")
       var withDeadline = 0
       for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
         let link = _Shard.link(Int32(truncatingIfNeeded: slot))
@@ -143,7 +144,7 @@ extension _Shard {
         } else {
           require(timers[link].prev < 0, "slot \(slot) without deadline is scheduled")
         }
-        if let freshness {
+        if let freshness, meta[slot].flags & _NodeFlag.stale == 0 {
           require(meta[slot].deadline <= freshness[slot].hardDeadline, "slot \(slot) outlives its time to live")
         }
       }

@@ -11,6 +11,7 @@ public struct CacheConfigurationError: Error, Sendable, Hashable, CustomStringCo
     case timeToIdle
     case refreshAfter
     case staleIfError
+    case failureTimeToLive
     case stripeCount
   }
 

@@ -100,9 +100,6 @@ public struct CacheStatistics: Sendable, Hashable, CustomStringConvertible {
     evictionCost += counters.evictedCost
     expirationCount += counters.expirations
     rejectionCount += counters.rejections
-    loadSuccessCount += counters.loadSuccesses
-    loadFailureCount += counters.loadFailures
-    totalLoadTime += .nanoseconds(counters.loadNanoseconds)
     refreshCount += counters.refreshes
     staleHitCount += counters.staleServed
   }

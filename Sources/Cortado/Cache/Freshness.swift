@@ -41,18 +41,27 @@ public struct Freshness: Sendable, Hashable, CustomStringConvertible {
   /// lifetime (stale-if-error). Plain reads never return such a value.
   public var staleIfError: Duration?
 
+  /// How long a loader's failure is remembered (negative caching): loading
+  /// reads of the key within that time throw the same error at once instead
+  /// of calling the loader again. `nil` (the default): failures are never
+  /// cached. Only the cache-wide freshness's value is used; a write or
+  /// removal of the key forgets the failure.
+  public var failureTimeToLive: Duration?
+
   /// Creates a freshness policy. Every field is optional; a `nil` field
   /// imposes no limit.
   public init(
     timeToLive: Duration? = nil,
     timeToIdle: Duration? = nil,
     refreshAfter: Duration? = nil,
-    staleIfError: Duration? = nil
+    staleIfError: Duration? = nil,
+    failureTimeToLive: Duration? = nil
   ) {
     self.timeToLive = timeToLive
     self.timeToIdle = timeToIdle
     self.refreshAfter = refreshAfter
     self.staleIfError = staleIfError
+    self.failureTimeToLive = failureTimeToLive
   }
 
   /// No time limit at all: entries leave only by eviction or removal.
@@ -73,6 +82,7 @@ public struct Freshness: Sendable, Hashable, CustomStringConvertible {
     if let timeToIdle { parts.append("timeToIdle: \(timeToIdle)") }
     if let refreshAfter { parts.append("refreshAfter: \(refreshAfter)") }
     if let staleIfError { parts.append("staleIfError: \(staleIfError)") }
+    if let failureTimeToLive { parts.append("failureTimeToLive: \(failureTimeToLive)") }
     return parts.isEmpty ? "Freshness.never" : "Freshness(\(parts.joined(separator: ", ")))"
   }
 
@@ -87,6 +97,7 @@ public struct Freshness: Sendable, Hashable, CustomStringConvertible {
     try check(timeToIdle, .timeToIdle)
     try check(refreshAfter, .refreshAfter)
     try check(staleIfError, .staleIfError)
+    try check(failureTimeToLive, .failureTimeToLive)
   }
 
   /// The policy in the cache's internal units.

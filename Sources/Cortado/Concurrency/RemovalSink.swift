@@ -217,9 +217,6 @@ struct _Counters {
   @usableFromInline var evictedCost = 0
   @usableFromInline var expirations = 0
   @usableFromInline var rejections = 0
-  @usableFromInline var loadSuccesses = 0
-  @usableFromInline var loadFailures = 0
-  @usableFromInline var loadNanoseconds: Int64 = 0
   @usableFromInline var refreshes = 0
   @usableFromInline var staleServed = 0
 

@@ -94,6 +94,17 @@ extension _Shard {
     meta[Int(slot)].deadline <= now
   }
 
+  /// Whether plain reads must not see `slot`: expired, or kept stale.
+  @inlinable @inline(__always)
+  func isUnavailable(_ slot: Int32, now: Int64) -> Bool {
+    meta[Int(slot)].deadline <= now || meta[Int(slot)].flags & _NodeFlag.stale != 0
+  }
+
+  @inlinable @inline(__always)
+  func isStale(link: Int) -> Bool {
+    meta[link - _Wheel.sentinelCount].flags & _NodeFlag.stale != 0
+  }
+
   /// The sentinel of the bucket a deadline after the wheel's time belongs in.
   @inlinable @inline(__always)
   func wheelBucket(for deadline: Int64) -> Int {
@@ -118,7 +129,7 @@ extension _Shard {
     timers[link].next = Int32(truncatingIfNeeded: bucket)
     timers[tail].next = Int32(truncatingIfNeeded: link)
     timers[bucket].prev = Int32(truncatingIfNeeded: link)
-    if bucket == _Wheel.due { dueCount += 1 }
+    if bucket == _Wheel.due && !isStale(link: link) { dueCount += 1 }
   }
 
   @inlinable
@@ -131,7 +142,7 @@ extension _Shard {
     timers[next].prev = Int32(truncatingIfNeeded: prev)
     timers[link].prev = -1
     timers[link].next = -1
-    if deadline(ofLink: link) <= wheelTime { dueCount -= 1 }
+    if deadline(ofLink: link) <= wheelTime && !isStale(link: link) { dueCount -= 1 }
   }
 
   /// Gives `slot` a new effective deadline and moves it to the right bucket.
@@ -223,7 +234,7 @@ extension _Shard {
     timers[link].next = Int32(truncatingIfNeeded: _Wheel.due)
     timers[tail].next = Int32(truncatingIfNeeded: link)
     timers[_Wheel.due].prev = Int32(truncatingIfNeeded: link)
-    dueCount += 1
+    if !isStale(link: link) { dueCount += 1 }
   }
 
   /// Splices a whole bucket onto the due list.
@@ -236,7 +247,7 @@ extension _Shard {
     var moved = 0
     var link = first
     while link != bucket {
-      moved += 1
+      if !isStale(link: link) { moved += 1 }
       link = Int(timers[link].next)
     }
     let tail = Int(timers[_Wheel.due].prev)
@@ -293,7 +304,15 @@ extension _Shard {
   /// The first node on the due list, or -1.
   @inlinable @inline(__always)
   func firstDue() -> Int32 {
-    guard let timers, dueCount > 0 else { return -1 }
-    return Int32(truncatingIfNeeded: Int(timers[_Wheel.due].next) - _Wheel.sentinelCount)
+    guard let timers else { return -1 }
+    let first = Int(timers[_Wheel.due].next)
+    return first == _Wheel.due ? -1 : Int32(truncatingIfNeeded: first - _Wheel.sentinelCount)
+  }
+
+  /// Whether anything is on the due list (expired, or stale at its end).
+  @inlinable @inline(__always)
+  var hasDue: Bool {
+    guard let timers else { return false }
+    return Int(timers[_Wheel.due].next) != _Wheel.due
   }
 }

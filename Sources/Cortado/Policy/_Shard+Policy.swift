@@ -73,6 +73,10 @@ extension _Shard {
 
   @inlinable
   mutating func policyRemove(_ slot: Int32) {
+    if meta[Int(slot)].flags & _NodeFlag.stale != 0 {
+      listRemove(3, slot)  // stale entries left the policy already
+      return
+    }
     switch settings.policy {
     case .none:
       break

@@ -23,6 +23,10 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
   @usableFromInline let sweeperRegistered: _AtomicInt64
   @usableFromInline let closed: _AtomicInt64
   @usableFromInline let globalStamp: _AtomicInt64?
+  @usableFromInline let waiterIDs = _AtomicInt64(0)
+  @usableFromInline let loadStatistics = _LoadStatistics()
+  @usableFromInline let failureTimeToLive: Int64
+  @usableFromInline let onLoadFailure: (@Sendable (Key, any Error) -> Void)?
 
   @usableFromInline
   init(configuration: Cache<Key, Value>.Configuration) {
@@ -31,6 +35,8 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     costFunction = configuration.cost
     defaultLifetime = configuration.freshness._lifetime
     freshnessForEntry = configuration.freshnessForEntry
+    failureTimeToLive = configuration.freshness.failureTimeToLive.map { $0._nanosecondsClamped } ?? 0
+    onLoadFailure = configuration.onLoadFailure
     sweeps = configuration.sweepsExpiredEntries
     sweeperRegistered = _AtomicInt64(0)
     closed = _AtomicInt64(0)
@@ -73,10 +79,11 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     stripes.deallocate()
   }
 
-  /// Marks the owning cache as gone.
+  /// Marks the owning cache as gone and cancels its loads and refreshes.
   @usableFromInline
   func close() {
     closed.store(1)
+    cancelLoads()
   }
 
   // MARK: - Helpers

@@ -1,6 +1,14 @@
 // The operations a stripe performs under its lock. None of them calls user
 // code; removed keys and values go to the removal sink, to be released and
 // reported after the lock is dropped.
+//
+// Lifetimes: an entry past its deadline is *expired*. Normally it is removed
+// (reported `.expired`) as soon as an operation meets it or the wheel reaches
+// it. An entry with a stale-if-error window is instead kept *stale* until the
+// window ends: plain reads, `count`, `snapshot()` and `contains` treat it as
+// gone, but a loading read whose reload fails may still return it. It leaves
+// the policy (it can never be a hit again), is evicted before any live entry,
+// and is reported `.expired` when it is finally removed.
 
 extension _Shard {
   // MARK: - Removal plumbing
@@ -12,6 +20,7 @@ extension _Shard {
     policyRemove(slot)
     if timers != nil { timerUnlink(_Shard.link(slot)) }
     if let costs { totalCost -= costs[Int(slot)] }
+    if meta[Int(slot)].flags & _NodeFlag.stale != 0 { staleCount -= 1 }
     count -= 1
     let pair = (pairs + Int(slot)).move()
     releaseSlot(slot)
@@ -46,23 +55,68 @@ extension _Shard {
     record(pair, reason)
   }
 
+  /// Deals with an entry found past its deadline: keeps it stale if it has a
+  /// stale-if-error window left, removes it otherwise.
+  @inlinable
+  mutating func retire(_ slot: Int32, now: Int64) {
+    if meta[Int(slot)].flags & _NodeFlag.stale == 0, let freshness, freshness[Int(slot)].staleIfError > 0 {
+      let end = _Time.deadline(meta[Int(slot)].deadline, plus: freshness[Int(slot)].staleIfError)
+      if end > now {
+        makeStale(slot, until: end)
+        return
+      }
+    }
+    evict(slot, reason: .expired, now: now)
+  }
+
+  /// Moves an expired entry to the stale list until `end`.
+  @inlinable
+  mutating func makeStale(_ slot: Int32, until end: Int64) {
+    policyRemove(slot)
+    let link = _Shard.link(slot)
+    timerUnlink(link)
+    meta[Int(slot)].flags = (meta[Int(slot)].flags & ~_NodeFlag.refreshing) | _NodeFlag.stale
+    staleCount += 1
+    listAppend(3, slot)
+    meta[Int(slot)].deadline = end
+    timerAppend(link, to: wheelBucket(for: end))
+  }
+
   /// Whether the shard is over its count or cost budget.
   @inlinable @inline(__always)
   var isOverBudget: Bool {
     count > settings.maximumCount || totalCost > settings.maximumCost
   }
 
-  /// Removes up to `budget` expired entries (those on the due list).
+  /// Deals with up to `budget` entries on the due list (expired, or stale at
+  /// the end of their window).
   @inlinable @discardableResult
   mutating func reclaimExpired(budget: Int, now: Int64) -> Int {
-    var removed = 0
-    while removed < budget {
+    var handled = 0
+    while handled < budget {
       let slot = firstDue()
       if slot < 0 { break }
-      evict(slot, reason: .expired, now: now)
-      removed += 1
+      retire(slot, now: now)
+      handled += 1
     }
-    return removed
+    return handled
+  }
+
+  /// Removes one entry that is not live (expired or stale), if any; true if
+  /// it freed room.
+  @inlinable
+  mutating func removeOneUnavailable(now: Int64) -> Bool {
+    while hasDue {
+      let before = count
+      reclaimExpired(budget: 1, now: now)
+      if count < before { return true }
+    }
+    let stale = listHeads[3]
+    if stale >= 0 {
+      evict(stale, reason: .expired, now: now)
+      return true
+    }
+    return false
   }
 
   /// The wheel never runs backwards: a reading taken before the lock may be
@@ -70,6 +124,14 @@ extension _Shard {
   @inlinable @inline(__always)
   func clamped(_ now: Int64) -> Int64 {
     Swift.max(now, wheelTime)
+  }
+
+  /// Forgets in-flight work on `key` that a write or removal makes outdated.
+  @inlinable @inline(__always)
+  mutating func supersede(_ key: Key) {
+    if !pending.isEmpty, let computation = pending[key] { computation.superseded = true }
+    if !loads.isEmpty, let load = loads[key] { load.superseded = true }
+    if !failures.isEmpty { failures[key] = nil }
   }
 
   // MARK: - Reading
@@ -95,9 +157,9 @@ extension _Shard {
       reclaimExpired(budget: 2, now: now)
       return nil
     }
-    if isExpired(slot, now: now) {
+    if isUnavailable(slot, now: now) {
       counters.misses += 1
-      evict(slot, reason: .expired, now: now)
+      if meta[Int(slot)].flags & _NodeFlag.stale == 0 { retire(slot, now: now) }
       reclaimExpired(budget: 2, now: now)
       return nil
     }
@@ -120,14 +182,14 @@ extension _Shard {
   }
 
   /// A quiet read for `entry(forKey:)` and `contains`: no policy update, no
-  /// statistics, no idle slide. An expired entry found on the way is removed.
+  /// statistics, no idle slide. Returns the slot of a live entry, or -1.
   @inlinable
   mutating func peek(_ key: Key, hash: UInt32, now rawNow: Int64) -> Int32 {
     let slot = find(key, hash: hash)
     if slot < 0 || timers == nil { return slot }
     let now = clamped(rawNow)
-    if isExpired(slot, now: now) {
-      evict(slot, reason: .expired, now: now)
+    if isUnavailable(slot, now: now) {
+      if meta[Int(slot)].flags & _NodeFlag.stale == 0 { retire(slot, now: now) }
       return -1
     }
     return slot
@@ -158,10 +220,10 @@ extension _Shard {
     if lifetime.needsFreshnessInfo && freshness == nil { enableFreshnessInfo() }
     let now = timers == nil ? rawNow : clamped(rawNow)
     tickWheel(now: now)
-    if !pending.isEmpty, let computation = pending[key] { computation.superseded = true }
+    supersede(key)
 
     var existing = find(key, hash: hash)
-    if existing >= 0 && isExpired(existing, now: now) {
+    if existing >= 0 && isUnavailable(existing, now: now) {
       evict(existing, reason: .expired, now: now)
       existing = -1
     }
@@ -202,6 +264,7 @@ extension _Shard {
         policyCostChanged(existing, from: oldCost, to: cost)
       }
       history[slot] = _History(writeTime: now, stamp: nextStamp())
+      meta[slot].flags &= ~_NodeFlag.refreshing
       applyLifetime(existing, lifetime, now: now)
       policyUpdate(existing)
       counters.replacements += 1
@@ -216,8 +279,8 @@ extension _Shard {
     (pairs + Int(slot)).initialize(to: _Pair(key: key, value: value))
     meta[Int(slot)] = _Meta()
     meta[Int(slot)].hash = hash
-    history[Int(slot)] = _History(writeTime: now, stamp: nextStamp())
     meta[Int(slot)].flags = _NodeFlag.occupied
+    history[Int(slot)] = _History(writeTime: now, stamp: nextStamp())
     if let timers {
       timers[_Shard.link(slot)] = _TimerLink(prev: -1, next: -1)
     }
@@ -256,15 +319,13 @@ extension _Shard {
   }
 
   /// Frees room for a new entry of `cost` before it is stored (policies that
-  /// evict before inserting): expired entries first, then the policy's victims.
+  /// evict before inserting): expired and stale entries first, then the
+  /// policy's victims.
   @inlinable
   mutating func makeRoom(forCost cost: Int, now: Int64) {
     advanceWheel(to: now)
     while count > 0 && (count + 1 > settings.maximumCount || totalCost + cost > settings.maximumCost) {
-      if dueCount > 0 {
-        reclaimExpired(budget: 1, now: now)
-        continue
-      }
+      if removeOneUnavailable(now: now) { continue }
       let victim = classicVictim()
       if victim < 0 { break }
       evict(victim, reason: .evicted, now: now)
@@ -272,14 +333,12 @@ extension _Shard {
   }
 
   /// Brings the shard back within its budget after an insertion (W-TinyLFU)
-  /// or a costlier update: expired entries go first.
+  /// or a costlier update: expired and stale entries go first.
   @inlinable
   mutating func restoreBudget(now: Int64) {
     if isOverBudget && timers != nil {
       advanceWheel(to: now)
-      while isOverBudget && dueCount > 0 {
-        reclaimExpired(budget: 1, now: now)
-      }
+      while isOverBudget && removeOneUnavailable(now: now) {}
     }
     if settings.policy == .windowTinyLFU {
       tinyLFUEvict(now: now)
@@ -294,15 +353,15 @@ extension _Shard {
 
   // MARK: - Removing
 
-  /// Removes `key`; returns its live value (an expired one is removed as
-  /// expired and not returned).
+  /// Removes `key`; returns its live value (an expired or stale one is
+  /// removed as expired and not returned).
   @inlinable
   mutating func remove(_ key: Key, hash: UInt32, now rawNow: Int64) -> Value? {
-    if !pending.isEmpty, let computation = pending[key] { computation.superseded = true }
+    supersede(key)
     let slot = find(key, hash: hash)
     guard slot >= 0 else { return nil }
     let now = timers == nil ? rawNow : clamped(rawNow)
-    if isExpired(slot, now: now) {
+    if isUnavailable(slot, now: now) {
       evict(slot, reason: .expired, now: now)
       return nil
     }
@@ -318,7 +377,8 @@ extension _Shard {
   mutating func remove(_ key: Key, hash: UInt32, ifStamp stamp: UInt64, now: Int64) -> Bool {
     let slot = find(key, hash: hash)
     guard slot >= 0, history[Int(slot)].stamp == stamp else { return false }
-    if isExpired(slot, now: now) {
+    supersede(key)
+    if isUnavailable(slot, now: clamped(now)) {
       evict(slot, reason: .expired, now: now)
       return false
     }
@@ -326,20 +386,29 @@ extension _Shard {
     return true
   }
 
-  /// Removes every entry, reporting each as removed.
+  /// Removes every entry, reporting each live one as removed (stale ones as
+  /// expired).
   @usableFromInline
   mutating func removeAll() {
-    for pending in pending.values { pending.superseded = true }
+    for computation in pending.values { computation.superseded = true }
+    for load in loads.values { load.superseded = true }
+    failures.removeAll()
     for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
+      let stale = meta[slot].flags & _NodeFlag.stale != 0
       let pair = (pairs + slot).move()
       meta[slot].flags = 0
-      counters.removals += 1
-      record(pair, .removed)
+      if stale {
+        counters.expirations += 1
+      } else {
+        counters.removals += 1
+      }
+      record(pair, stale ? .expired : .removed)
     }
     fresh = 0
     freeHead = -1
     count = 0
     totalCost = 0
+    staleCount = 0
     resetIndex()
     listHeads = SIMD4(repeating: -1)
     listTails = SIMD4(repeating: -1)
@@ -357,11 +426,11 @@ extension _Shard {
 
   // MARK: - Inspecting
 
-  /// Live entries (expired ones not yet reclaimed are not counted).
+  /// Live entries (expired and stale ones are not counted).
   @inlinable
   mutating func liveCount(now: Int64) -> Int {
     if timers != nil { advanceWheel(to: clamped(now)) }
-    return count - dueCount
+    return count - dueCount - staleCount
   }
 
   /// Every live entry with its write stamp.
@@ -370,10 +439,10 @@ extension _Shard {
     let now = timers == nil ? rawNow : clamped(rawNow)
     if timers != nil { advanceWheel(to: now) }
     var result: [(stamp: UInt64, entry: CacheEntry<Key, Value>)] = []
-    result.reserveCapacity(count - dueCount)
+    result.reserveCapacity(count - dueCount - staleCount)
     for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
       let slot = Int32(truncatingIfNeeded: slot)
-      if isExpired(slot, now: now) { continue }
+      if isUnavailable(slot, now: now) { continue }
       result.append((history[Int(slot)].stamp, entry(slot, now: now)))
     }
     return result
@@ -385,39 +454,48 @@ extension _Shard {
     let now = timers == nil ? rawNow : clamped(rawNow)
     if timers != nil { advanceWheel(to: now) }
     var result: [(key: Key, value: Value, stamp: UInt64)] = []
-    result.reserveCapacity(count - dueCount)
+    result.reserveCapacity(count - dueCount - staleCount)
     for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
-      if isExpired(Int32(truncatingIfNeeded: slot), now: now) { continue }
+      if isUnavailable(Int32(truncatingIfNeeded: slot), now: now) { continue }
       result.append((pairs[slot].key, pairs[slot].value, history[slot].stamp))
     }
     return result
   }
 
-  /// Removes every expired entry and returns them with their deadlines.
+  /// Removes every expired and stale entry and returns them with their
+  /// deadlines.
   @usableFromInline
   mutating func removeExpired(now rawNow: Int64) -> [(deadline: Int64, entry: CacheEntry<Key, Value>)] {
     guard timers != nil else { return [] }
     let now = clamped(rawNow)
     advanceWheel(to: now)
     var result: [(deadline: Int64, entry: CacheEntry<Key, Value>)] = []
-    result.reserveCapacity(dueCount)
+    result.reserveCapacity(dueCount + staleCount)
     while true {
-      let slot = firstDue()
+      var slot = firstDue()
+      if slot < 0 { slot = listHeads[3] }
       if slot < 0 { break }
-      result.append((deadline(of: slot), entry(slot, now: now)))
+      var deadline = self.deadline(of: slot)
+      if meta[Int(slot)].flags & _NodeFlag.stale != 0, let freshness {
+        deadline = deadline &- freshness[Int(slot)].staleIfError  // when it stopped being live
+      }
+      var entry = entry(slot, now: now)
+      entry.remainingTimeToLive = .nanoseconds(deadline - now)
+      result.append((deadline, entry))
       evict(slot, reason: .expired, now: now)
     }
     return result
   }
 
-  /// The sweeper's pass: reclaim at most `budget` expired entries. Returns
-  /// whether expired entries remain.
+  /// The sweeper's pass: deal with at most `budget` due entries, and forget
+  /// remembered failures whose time is up. Returns whether due entries remain.
   @usableFromInline
   mutating func sweep(now rawNow: Int64, budget: Int) -> Bool {
+    if !failures.isEmpty { failures = failures.filter { $0.value.until > rawNow } }
     guard timers != nil else { return false }
     let now = clamped(rawNow)
     advanceWheel(to: now)
     reclaimExpired(budget: budget, now: now)
-    return dueCount > 0
+    return hasDue
   }
 }

@@ -68,6 +68,10 @@ enum _NodeFlag {
   @usableFromInline static let regionMask: UInt8 = 0x03
   /// A background refresh of this entry is in flight.
   @usableFromInline static let refreshing: UInt8 = 0x04
+  /// Past its lifetime, kept only as a fallback for a failed reload
+  /// (stale-if-error). Invisible to plain reads, not counted, evicted first;
+  /// its `deadline` is then the end of the stale window.
+  @usableFromInline static let stale: UInt8 = 0x08
 }
 
 /// A node's links in one of the timer wheel's bucket lists (its deadline is
@@ -191,7 +195,10 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
 
   // MARK: Timer wheel
   @usableFromInline var wheelTime: Int64
+  /// Entries on the due list that are not stale.
   @usableFromInline var dueCount: Int
+  /// Stale entries (list 3), wherever they are on the wheel.
+  @usableFromInline var staleCount: Int
   /// Bit b set: level-0 bucket b is sorted by deadline.
   @usableFromInline var sortedBuckets: UInt64
   @usableFromInline var scratch: [Int32]
@@ -202,6 +209,10 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   @usableFromInline let globalStamp: _AtomicInt64?
   @usableFromInline let sink: _RemovalSink<Key, Value>
   @usableFromInline var pending: [Key: _PendingCompute<Value>]
+  /// Async loads and refreshes in flight (see `Loading/`).
+  @usableFromInline var loads: [Key: _Load<Value>]
+  /// Remembered loader failures (negative caching) and when they expire.
+  @usableFromInline var failures: [Key: (error: any Error, until: Int64)]
   /// Set when an operation queued a removal; the caller drains the sink
   /// after unlocking.
   @usableFromInline var recorded: Bool
@@ -239,6 +250,7 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     totalCost = 0
     wheelTime = start
     dueCount = 0
+    staleCount = 0
     sortedBuckets = .max
     scratch = []
     counters = _Counters()
@@ -246,6 +258,8 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     self.globalStamp = globalStamp
     self.sink = sink
     pending = [:]
+    loads = [:]
+    failures = [:]
     recorded = false
     if settings.weighted {
       costs = .allocate(capacity: 0)

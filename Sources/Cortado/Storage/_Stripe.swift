@@ -35,3 +35,7 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
 func _roundUp(_ value: Int, to alignment: Int) -> Int {
   (value + alignment - 1) / alignment * alignment
 }
+
+// The pointers are shared by every thread using the cache; everything they
+// point to is read and written only with the stripe's lock held.
+extension _Stripe: @unchecked Sendable {}

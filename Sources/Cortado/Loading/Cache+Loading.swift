@@ -1,0 +1,67 @@
+extension Cache {
+  /// Returns the live value for `key`, loading it with `loader` on a miss.
+  ///
+  /// ```swift
+  /// let user = try await users.loadValue(forKey: id) { id in try await api.fetchUser(id) }
+  /// ```
+  ///
+  /// - **Single flight**: concurrent callers for one key share one call of
+  ///   the loader; loads of different keys run concurrently. The loader runs in
+  ///   its own task, never under a lock. A synchronous
+  ///   ``value(forKey:orInsert:)`` never waits for it (for that call, the key is
+  ///   a miss).
+  /// - **Failures** are thrown to every caller waiting for that load (one
+  ///   failure, not one retry per caller) and are not cached, unless
+  ///   ``Freshness/failureTimeToLive`` is set. Inside an entry's
+  ///   ``Freshness/staleIfError`` window, a failed load returns the last value
+  ///   instead.
+  /// - **Cancellation**: a cancelled caller stops waiting at once with
+  ///   `CancellationError`; the load goes on for the others and is cancelled
+  ///   only when its last caller is gone. One caller's cancellation never fails
+  ///   another.
+  /// - **Newer writes win**: if the key is written or removed while loading,
+  ///   the callers get the loaded value but the cache keeps the newer state.
+  /// - **Refresh**: past an entry's ``Freshness/refreshAfter``, a hit returns
+  ///   the current value at once and starts one background reload.
+  ///
+  /// The loader receives the key. Its time is counted in
+  /// ``CacheStatistics/totalLoadTime``.
+  @inlinable
+  public func loadValue(
+    forKey key: Key,
+    using loader: @escaping @Sendable (Key) async throws -> Value
+  ) async throws -> Value {
+    try await core.load(key, loader: .single(loader))
+  }
+
+  /// Returns the live values for `keys`, loading every missing key with one
+  /// call of a batch `loader`.
+  ///
+  /// ```swift
+  /// let users = try await cache.loadValues(forKeys: ids) { missing in try await api.fetchUsers(missing) }
+  /// ```
+  ///
+  /// Keys already being loaded by other callers are not loaded again: this
+  /// call waits for those loads. Keys the loader returns no value for are
+  /// absent from the result (and callers of ``loadValue(forKey:using:)``
+  /// waiting on such a key get ``CacheLoadError/valueNotLoaded``). If the
+  /// loader throws, this call throws. The batch load is cancelled only when
+  /// every caller waiting for any of its keys is gone.
+  public func loadValues(
+    forKeys keys: some Sequence<Key>,
+    using loader: @escaping @Sendable ([Key]) async throws -> [Key: Value]
+  ) async throws -> [Key: Value] {
+    try await core.loadBatch(Array(keys), loader: loader)
+  }
+
+  /// Cancels every load and background refresh in flight and waits until
+  /// they have finished. The cache stays usable.
+  ///
+  /// Dropping the last reference to the cache cancels them too, without
+  /// waiting.
+  public func shutdown() async {
+    let tasks = core.inFlightLoadTasks()
+    for task in tasks { task.cancel() }
+    for task in tasks { await task.wait() }
+  }
+}

@@ -1,0 +1,85 @@
+// Shard-side steps of loading reads: the lookup that may start a refresh or
+// find a remembered failure, and the bookkeeping when a load finishes.
+
+extension _Shard {
+  /// A loading read: a live value (starting a background refresh if one is
+  /// due), a remembered failure, or a miss.
+  @inlinable
+  mutating func loadingLookup(_ key: Key, hash: UInt32, now rawNow: Int64) -> _LoadProbe<Value> {
+    if let value = lookup(key, hash: hash, now: rawNow) {
+      guard let freshness else { return .hit(value, refresh: nil) }
+      let slot = find(key, hash: hash)
+      let now = clamped(rawNow)
+      guard freshness[Int(slot)].refreshAt <= now,
+            meta[Int(slot)].flags & _NodeFlag.refreshing == 0,
+            loads[key] == nil
+      else { return .hit(value, refresh: nil) }
+      meta[Int(slot)].flags |= _NodeFlag.refreshing
+      let load = _Load<Value>(task: _LoadTask(), isRefresh: true)
+      loads[key] = load
+      counters.refreshes += 1
+      return .hit(value, refresh: load)
+    }
+    if !failures.isEmpty, let failure = failures[key] {
+      if failure.until > rawNow { return .failure(failure.error) }
+      failures[key] = nil
+    }
+    return .miss
+  }
+
+  /// A value kept for stale-if-error that may still be served at `now`: a
+  /// stale entry before the end of its window, or an expired one not yet
+  /// retired whose window is still open.
+  @inlinable
+  func staleValue(_ key: Key, hash: UInt32, now: Int64) -> Value? {
+    let slot = find(key, hash: hash)
+    guard slot >= 0 else { return nil }
+    let deadline = meta[Int(slot)].deadline
+    if meta[Int(slot)].flags & _NodeFlag.stale != 0 {
+      return deadline > now ? pairs[Int(slot)].value : nil
+    }
+    guard deadline <= now, let freshness, freshness[Int(slot)].staleIfError > 0 else { return nil }
+    return _Time.deadline(deadline, plus: freshness[Int(slot)].staleIfError) > now ? pairs[Int(slot)].value : nil
+  }
+
+  /// Applies a finished load and returns the outcome its waiters get.
+  ///
+  /// - A value is stored unless a write or removal superseded the load (or
+  ///   the cache is closing); the waiters get it either way.
+  /// - A failed load falls back to a stale value inside its stale-if-error
+  ///   window, and is remembered for `failureTimeToLive` if configured.
+  /// - A failed refresh leaves the entry as it is (it is still live).
+  @usableFromInline
+  mutating func finishLoad(
+    _ key: Key, hash: UInt32, load: _Load<Value>, result: Result<Value, any Error>,
+    cost: Int, lifetime: _Lifetime, now rawNow: Int64, failureTimeToLive: Int64, storing: Bool
+  ) -> Result<Value, any Error> {
+    if loads[key] === load { loads[key] = nil }
+    let now = timers == nil ? rawNow : clamped(rawNow)
+    if load.isRefresh {
+      let slot = find(key, hash: hash)
+      if slot >= 0 { meta[Int(slot)].flags &= ~_NodeFlag.refreshing }
+    }
+    switch result {
+    case .success(let value):
+      if storing && !load.superseded {
+        _ = store(key, hash: hash, value: value, cost: cost, lifetime: lifetime, now: now)
+      }
+      return result
+    case .failure(let error):
+      if load.isRefresh { return result }
+      if let stale = staleValue(key, hash: hash, now: now) {
+        counters.staleServed += 1
+        return .success(stale)
+      }
+      if failureTimeToLive > 0 && storing && !load.superseded && !(error is CancellationError) {
+        let limit = Swift.min(Swift.max(settings.maximumCount, 64), 4_096)
+        if failures.count >= limit, let oldest = failures.min(by: { $0.value.until < $1.value.until }) {
+          failures[oldest.key] = nil
+        }
+        failures[key] = (error, _Time.deadline(now, plus: failureTimeToLive))
+      }
+      return result
+    }
+  }
+}

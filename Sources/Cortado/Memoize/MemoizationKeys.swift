@@ -1,0 +1,51 @@
+// Tuples are not `Hashable`, so a memoized function of several arguments is
+// keyed by one of these structs. (Parameter packs would cover every arity,
+// but generic types with packs need macOS 14 at run time; Cortado supports
+// macOS 13, so arities 2 to 4 are spelled out.)
+
+/// The arguments of a two-argument memoized function, as a cache key.
+public struct MemoizationKey2<A: Hashable & Sendable, B: Hashable & Sendable>: Hashable, Sendable {
+  public var first: A
+  public var second: B
+
+  /// Creates a key from the arguments.
+  @inlinable
+  public init(_ first: A, _ second: B) {
+    self.first = first
+    self.second = second
+  }
+}
+
+/// The arguments of a three-argument memoized function, as a cache key.
+public struct MemoizationKey3<A: Hashable & Sendable, B: Hashable & Sendable, C: Hashable & Sendable>: Hashable, Sendable {
+  public var first: A
+  public var second: B
+  public var third: C
+
+  /// Creates a key from the arguments.
+  @inlinable
+  public init(_ first: A, _ second: B, _ third: C) {
+    self.first = first
+    self.second = second
+    self.third = third
+  }
+}
+
+/// The arguments of a four-argument memoized function, as a cache key.
+public struct MemoizationKey4<
+  A: Hashable & Sendable, B: Hashable & Sendable, C: Hashable & Sendable, D: Hashable & Sendable
+>: Hashable, Sendable {
+  public var first: A
+  public var second: B
+  public var third: C
+  public var fourth: D
+
+  /// Creates a key from the arguments.
+  @inlinable
+  public init(_ first: A, _ second: B, _ third: C, _ fourth: D) {
+    self.first = first
+    self.second = second
+    self.third = third
+    self.fourth = fourth
+  }
+}
