@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import CompilerPluginSupport
 import PackageDescription
 
 // Cortado: a fast, thread-safe, in-memory cache with time-to-live.
@@ -9,6 +10,8 @@ import PackageDescription
 // - CortadoRedis   the Redis store for CortadoHybrid, on SwiftNIO. Behind the
 //                  `Redis` trait, off by default: without it SwiftNIO is not
 //                  even cloned.
+// - CortadoMacros  the @Memoized macro. Behind the `Macros` trait, off by
+//                  default, so that only users who want it build swift-syntax.
 // - cortado        the command-line tool: hit-ratio simulator and benchmark.
 
 let package = Package(
@@ -17,10 +20,12 @@ let package = Package(
     products: [
         .library(name: "Cortado", targets: ["Cortado"]),
         .library(name: "CortadoRedis", targets: ["CortadoRedis"]),
+        .library(name: "CortadoMacros", targets: ["CortadoMacros"]),
         .executable(name: "cortado", targets: ["cortado"]),
     ],
     traits: [
         .trait(name: "Redis", description: "Builds the CortadoRedis product (Redis client on SwiftNIO)."),
+        .trait(name: "Macros", description: "Builds the CortadoMacros product (@Memoized, on swift-syntax)."),
         .default(enabledTraits: []),
     ],
     dependencies: [
@@ -28,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swiftlang/swift-syntax.git", from: "602.0.0"),
     ],
     targets: [
         // MARK: Core
@@ -58,6 +64,29 @@ let package = Package(
                 "CortadoRedis",
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Redis"])),
                 .product(name: "NIOEmbedded", package: "swift-nio", condition: .when(traits: ["Redis"])),
+            ]
+        ),
+
+        // MARK: Macros (trait `Macros`)
+        // Every swift-syntax reference carries the trait condition, and the
+        // sources are under `#if Macros`, so with the trait off nothing of
+        // swift-syntax is resolved or built (the plugin is then a stand-in).
+        .macro(
+            name: "CortadoMacrosPlugin",
+            dependencies: [
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax", condition: .when(traits: ["Macros"])),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax", condition: .when(traits: ["Macros"])),
+                .product(name: "SwiftDiagnostics", package: "swift-syntax", condition: .when(traits: ["Macros"])),
+            ]
+        ),
+        .target(name: "CortadoMacros", dependencies: ["Cortado", "CortadoMacrosPlugin"]),
+        .testTarget(
+            name: "CortadoMacrosTests",
+            dependencies: [
+                "CortadoMacros",
+                "CortadoMacrosPlugin",
+                .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax", condition: .when(traits: ["Macros"])),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax", condition: .when(traits: ["Macros"])),
             ]
         ),
 

@@ -1,0 +1,16 @@
+#if Macros
+import SwiftCompilerPlugin
+import SwiftSyntaxMacros
+
+@main
+struct CortadoMacrosPlugin: CompilerPlugin {
+  let providingMacros: [any Macro.Type] = []
+}
+#else
+// Without the `Macros` trait the plugin is an empty executable: the macro
+// target still has to build, but swift-syntax is not needed.
+@main
+enum CortadoMacrosPluginStandIn {
+  static func main() {}
+}
+#endif
