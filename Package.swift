@@ -19,6 +19,7 @@ let package = Package(
     platforms: [.macOS(.v13), .iOS(.v16), .tvOS(.v16), .watchOS(.v9)],
     products: [
         .library(name: "Cortado", targets: ["Cortado"]),
+        .library(name: "CortadoHybrid", targets: ["CortadoHybrid"]),
         .library(name: "CortadoRedis", targets: ["CortadoRedis"]),
         .library(name: "CortadoMacros", targets: ["CortadoMacros"]),
         .executable(name: "cortado", targets: ["cortado"]),
@@ -48,11 +49,16 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
 
+        // MARK: Two-level cache (Foundation allowed; no SwiftNIO)
+        .target(name: "CortadoHybrid", dependencies: ["Cortado"]),
+        .testTarget(name: "CortadoHybridTests", dependencies: ["CortadoHybrid"]),
+
         // MARK: Redis (trait `Redis`)
         .target(
             name: "CortadoRedis",
             dependencies: [
                 "Cortado",
+                "CortadoHybrid",
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Redis"])),
                 .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["Redis"])),
                 .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: ["Redis"])),

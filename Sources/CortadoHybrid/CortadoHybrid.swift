@@ -1,0 +1,1 @@
+// The two-level cache lands here (helper in progress).
