@@ -1,0 +1,176 @@
+/// A seeded synthetic trace, parsed from `--synthetic`.
+///
+/// The syntax is a generator name, optionally followed by `:` and
+/// `name=value` pairs separated by commas:
+///
+/// ```
+/// zipf                                   # the built-in defaults
+/// zipf:alpha=0.8,keys=1000000,length=5000000
+/// scan:hot=5000,scan=20000,period=20000
+/// loop:keys=1100
+/// shift:alpha=0.99,keys=100000,period=100000,step=10000,seed=7
+/// ```
+///
+/// | generator | what it models | parameters (defaults) |
+/// |---|---|---|
+/// | `zipf` | a skewed, stable popularity (YCSB) | `alpha` 0.99, `keys` 100000, `length` 1000000 |
+/// | `scan` | a hot set hit by one-off sequential scans | `hot` 5000, `alpha` 0.8, `scan` 20000, `period` 20000, `length` 1000000 |
+/// | `loop` | a cyclic pass over keys, slightly larger than the cache | `keys` 5000, `length` 1000000 |
+/// | `shift` | a Zipf hot spot that moves to new keys | `alpha` 0.99, `keys` 100000, `period` 100000, `step` 10000, `length` 1000000 |
+///
+/// Every generator also takes `seed` (default: the `--seed` option).
+public struct SyntheticSpec: Sendable, Equatable, CustomStringConvertible {
+  /// The generators.
+  public enum Kind: String, CaseIterable, Sendable {
+    /// Zipf(`alpha`) over `keys` keys.
+    case zipf
+    /// `period` requests to a Zipf(`alpha`) hot set of `keys` keys, then a
+    /// scan of `scan` keys never seen before, repeated.
+    case scan
+    /// Keys `0, 1, ..., keys-1, 0, 1, ...`.
+    case loop
+    /// Zipf(`alpha`) over a window of `keys` keys that moves `step` keys
+    /// further every `period` requests: the hottest keys are replaced by
+    /// formerly cold ones, and the old hot keys are never asked for again.
+    case shift
+  }
+
+  /// The generator.
+  public var kind: Kind
+  /// The number of requests.
+  public var length: Int
+  /// The key space: the Zipf range (`zipf`, `shift`), the hot set (`scan`),
+  /// or the loop (`loop`).
+  public var keys: Int
+  /// The Zipf skew.
+  public var alpha: Double
+  /// The keys per scan (`scan`).
+  public var scanLength: Int
+  /// Requests between scans (`scan`) or between moves (`shift`).
+  public var period: Int
+  /// How far the hot spot moves (`shift`).
+  public var step: Int
+  /// The generator's seed.
+  public var seed: UInt64
+
+  private init(kind: Kind, length: Int, keys: Int, alpha: Double, scanLength: Int, period: Int, step: Int, seed: UInt64) {
+    self.kind = kind
+    self.length = length
+    self.keys = keys
+    self.alpha = alpha
+    self.scanLength = scanLength
+    self.period = period
+    self.step = step
+    self.seed = seed
+  }
+
+  /// The built-in defaults of a generator.
+  public static func preset(_ kind: Kind, seed: UInt64 = 1) -> SyntheticSpec {
+    switch kind {
+    case .zipf:
+      return SyntheticSpec(kind: kind, length: 1_000_000, keys: 100_000, alpha: 0.99, scanLength: 0, period: 0, step: 0, seed: seed)
+    case .scan:
+      return SyntheticSpec(kind: kind, length: 1_000_000, keys: 5_000, alpha: 0.8, scanLength: 20_000, period: 20_000, step: 0, seed: seed)
+    case .loop:
+      return SyntheticSpec(kind: kind, length: 1_000_000, keys: 5_000, alpha: 0, scanLength: 0, period: 0, step: 0, seed: seed)
+    case .shift:
+      return SyntheticSpec(kind: kind, length: 1_000_000, keys: 100_000, alpha: 0.99, scanLength: 0, period: 100_000, step: 10_000, seed: seed)
+    }
+  }
+
+  /// Parses a specification; `seed` applies unless the text gives its own.
+  public init(parsing text: String, seed: UInt64 = 1) throws(TraceError) {
+    let trimmed = text.trimmingSpaces
+    let colon = trimmed.firstIndex(of: ":")
+    let name = trimmed[..<(colon ?? trimmed.endIndex)].trimmingSpaces.lowercased()
+    guard let kind = Kind(rawValue: name) else {
+      throw .invalidSyntheticSpec("unknown generator '\(name)'; expected one of: \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    self = Self.preset(kind, seed: seed)
+    guard let colon else { return }
+    let parameters = trimmed[trimmed.index(after: colon)...]
+    for pair in parameters.split(separator: ",", omittingEmptySubsequences: true) {
+      let parts = pair.split(separator: "=", maxSplits: 1)
+      guard parts.count == 2 else {
+        throw .invalidSyntheticSpec("'\(pair)' is not name=value")
+      }
+      try set(String(parts[0]).trimmingSpaces.lowercased(), to: String(parts[1]).trimmingSpaces)
+    }
+  }
+
+  private static func allowed(_ kind: Kind) -> [String] {
+    switch kind {
+    case .zipf: return ["alpha", "keys", "length", "seed"]
+    case .scan: return ["hot", "keys", "alpha", "scan", "period", "length", "seed"]
+    case .loop: return ["keys", "length", "seed"]
+    case .shift: return ["alpha", "keys", "period", "step", "length", "seed"]
+    }
+  }
+
+  private mutating func set(_ name: String, to value: String) throws(TraceError) {
+    let allowed = Self.allowed(kind)
+    guard allowed.contains(name) else {
+      throw .invalidSyntheticSpec("'\(kind.rawValue)' has no parameter '\(name)'; it takes: \(allowed.joined(separator: ", "))")
+    }
+    func positiveInteger() throws(TraceError) -> Int {
+      guard let number = Int(value.replacingUnderscores), number > 0 else {
+        throw .invalidSyntheticSpec("\(name) must be a positive integer (got '\(value)')")
+      }
+      return number
+    }
+    switch name {
+    case "alpha":
+      guard let number = Double(value), number >= 0, number.isFinite else {
+        throw .invalidSyntheticSpec("alpha must be a number ≥ 0 (got '\(value)')")
+      }
+      alpha = number
+    case "keys", "hot": keys = try positiveInteger()
+    case "length": length = try positiveInteger()
+    case "scan": scanLength = try positiveInteger()
+    case "period": period = try positiveInteger()
+    case "step": step = try positiveInteger()
+    case "seed":
+      guard let number = UInt64(value.replacingUnderscores) else {
+        throw .invalidSyntheticSpec("seed must be a non-negative integer (got '\(value)')")
+      }
+      seed = number
+    default:
+      break
+    }
+  }
+
+  /// The capacities simulated when none are given: sizes where this
+  /// generator's policies differ.
+  public var defaultCapacities: [Int] {
+    switch kind {
+    case .zipf, .shift:
+      return [keys / 200, keys / 100, keys / 50, keys / 20, keys / 10, keys / 5].map { max(1, $0) }
+    case .scan:
+      return [1, 2, 3, 4, 5, 6].map { max(1, keys * $0 / 5) }
+    case .loop:
+      return [20, 40, 60, 80, 90, 98].map { max(1, keys * $0 / 100) }
+    }
+  }
+
+  /// The canonical text of the specification, with every parameter.
+  public var description: String {
+    var parts: [String] = []
+    switch kind {
+    case .zipf:
+      parts = ["alpha=\(alpha)", "keys=\(keys)"]
+    case .scan:
+      parts = ["hot=\(keys)", "alpha=\(alpha)", "scan=\(scanLength)", "period=\(period)"]
+    case .loop:
+      parts = ["keys=\(keys)"]
+    case .shift:
+      parts = ["alpha=\(alpha)", "keys=\(keys)", "period=\(period)", "step=\(step)"]
+    }
+    parts += ["length=\(length)", "seed=\(seed)"]
+    return "\(kind.rawValue):" + parts.joined(separator: ",")
+  }
+
+  /// A reader that generates the trace.
+  public func makeReader() -> SyntheticTraceReader {
+    SyntheticTraceReader(spec: self)
+  }
+}

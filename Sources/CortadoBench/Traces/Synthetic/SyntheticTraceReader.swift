@@ -1,0 +1,42 @@
+/// Generates a ``SyntheticSpec``'s requests on the fly (nothing is stored).
+public final class SyntheticTraceReader: TraceReader {
+  /// The specification being generated.
+  public let spec: SyntheticSpec
+  private var generator: SplitMix64
+  private let zipf: ZipfDistribution?
+  private var index = 0
+  private var nextScanKey: UInt64 = 1 << 40  // far above any hot key
+
+  init(spec: SyntheticSpec) {
+    self.spec = spec
+    generator = SplitMix64(seed: spec.seed)
+    switch spec.kind {
+    case .zipf, .scan, .shift: zipf = ZipfDistribution(count: spec.keys, exponent: spec.alpha)
+    case .loop: zipf = nil
+    }
+  }
+
+  public var fractionRead: Double? { Double(index) / Double(spec.length) }
+
+  public func next() throws -> TraceRequest? {
+    guard index < spec.length else { return nil }
+    defer { index += 1 }
+    switch spec.kind {
+    case .zipf:
+      return TraceRequest(key: UInt64(zipf!.sample(using: &generator) - 1))
+    case .loop:
+      return TraceRequest(key: UInt64(index % spec.keys))
+    case .scan:
+      // Cycles of `period` hot requests followed by `scanLength` new keys.
+      let position = index % (spec.period + spec.scanLength)
+      if position < spec.period {
+        return TraceRequest(key: UInt64(zipf!.sample(using: &generator) - 1))
+      }
+      defer { nextScanKey += 1 }
+      return TraceRequest(key: nextScanKey)
+    case .shift:
+      let offset = UInt64(index / spec.period) * UInt64(spec.step)
+      return TraceRequest(key: offset + UInt64(zipf!.sample(using: &generator) - 1))
+    }
+  }
+}

@@ -1,0 +1,172 @@
+#if Redis
+import NIOCore
+
+/// One RESP3 (or RESP2) protocol value.
+///
+/// Bulk payloads are kept as `ByteBuffer` slices of the receive buffer (no copy).
+/// Line-based payloads (simple strings, errors, big numbers) are decoded as UTF-8;
+/// invalid UTF-8 is repaired with U+FFFD rather than rejected, so nothing the
+/// server sends can trap.
+public enum RESPValue: Sendable, Equatable {
+    /// `+OK\r\n`
+    case simpleString(String)
+    /// `-ERR message\r\n`
+    case simpleError(String)
+    /// `:42\r\n`
+    case integer(Int64)
+    /// `$3\r\nfoo\r\n`; `nil` is the RESP2 null bulk string `$-1\r\n`.
+    case bulkString(ByteBuffer?)
+    /// `*2\r\n...`; `nil` is the RESP2 null array `*-1\r\n`.
+    case array([RESPValue]?)
+    /// `_\r\n`
+    case null
+    /// `#t\r\n` / `#f\r\n`
+    case boolean(Bool)
+    /// `,1.5\r\n`, `,inf\r\n`, `,-inf\r\n`, `,nan\r\n`
+    case double(Double)
+    /// `(3492890328409238509324850943850943825024385\r\n`, kept as its decimal text.
+    case bigNumber(String)
+    /// `!21\r\nSYNTAX invalid syntax\r\n`
+    case bulkError(String)
+    /// `=15\r\ntxt:Some string\r\n`: a three-character format and the text.
+    case verbatimString(format: String, text: ByteBuffer)
+    /// `%2\r\n...`: key/value pairs in wire order (keys may repeat on a hostile wire).
+    case map([RESPMapEntry])
+    /// `~2\r\n...`
+    case set([RESPValue])
+    /// `|1\r\n...` followed by the value the attributes describe.
+    indirect case attribute([RESPMapEntry], RESPValue)
+    /// `>2\r\n...`: out-of-band data (invalidations, pub/sub messages). Never a reply.
+    case push([RESPValue])
+}
+
+/// One key/value pair of a RESP3 map or attribute.
+public struct RESPMapEntry: Sendable, Equatable {
+    public var key: RESPValue
+    public var value: RESPValue
+
+    public init(key: RESPValue, value: RESPValue) {
+        self.key = key
+        self.value = value
+    }
+}
+
+extension RESPValue {
+    /// A bulk string made from UTF-8 text (convenience for tests and fakes).
+    public static func bulk(_ string: String) -> RESPValue {
+        .bulkString(ByteBuffer(string: string))
+    }
+
+    /// A bulk string made from bytes.
+    public static func bulk(bytes: [UInt8]) -> RESPValue {
+        .bulkString(ByteBuffer(bytes: bytes))
+    }
+
+    /// The value with any attribute wrapper removed.
+    public var withoutAttributes: RESPValue {
+        var value = self
+        while case .attribute(_, let inner) = value { value = inner }
+        return value
+    }
+
+    /// True for `_`, `$-1` and `*-1`.
+    public var isNull: Bool {
+        switch self.withoutAttributes {
+        case .null, .bulkString(nil), .array(nil): return true
+        default: return false
+        }
+    }
+
+    /// The message of an error reply (`-` or `!`), nil for any other value.
+    public var errorMessage: String? {
+        switch self.withoutAttributes {
+        case .simpleError(let message), .bulkError(let message): return message
+        default: return nil
+        }
+    }
+
+    /// The bytes of a bulk, simple or verbatim string; nil otherwise.
+    public var bytes: [UInt8]? {
+        switch self.withoutAttributes {
+        case .bulkString(.some(let buffer)): return Array(buffer.readableBytesView)
+        case .simpleString(let string): return Array(string.utf8)
+        case .verbatimString(_, let text): return Array(text.readableBytesView)
+        default: return nil
+        }
+    }
+
+    /// The text of a bulk, simple or verbatim string, or the digits of an integer or
+    /// big number (lossy UTF-8); nil otherwise.
+    public var string: String? {
+        switch self.withoutAttributes {
+        case .bulkString(.some(let buffer)): return String(decoding: buffer.readableBytesView, as: UTF8.self)
+        case .simpleString(let string), .bigNumber(let string): return string
+        case .verbatimString(_, let text): return String(decoding: text.readableBytesView, as: UTF8.self)
+        case .integer(let value): return String(value)
+        default: return nil
+        }
+    }
+
+    /// The value of an integer reply, or of a string holding a decimal integer.
+    public var int64: Int64? {
+        switch self.withoutAttributes {
+        case .integer(let value): return value
+        case .bulkString(.some), .simpleString: return self.string.flatMap { Int64($0) }
+        default: return nil
+        }
+    }
+
+    /// The elements of an array, set or push.
+    public var elements: [RESPValue]? {
+        switch self.withoutAttributes {
+        case .array(.some(let values)), .set(let values), .push(let values): return values
+        default: return nil
+        }
+    }
+
+    /// The entries of a map. A flat array of even length (the RESP2 shape of a
+    /// map reply) is read as pairs too.
+    public var mapEntries: [RESPMapEntry]? {
+        switch self.withoutAttributes {
+        case .map(let entries): return entries
+        case .array(.some(let values)) where values.count % 2 == 0:
+            return stride(from: 0, to: values.count, by: 2).map { RESPMapEntry(key: values[$0], value: values[$0 + 1]) }
+        default: return nil
+        }
+    }
+
+    /// Looks up a map entry by a string key.
+    public func mapValue(forKey key: String) -> RESPValue? {
+        self.mapEntries?.first(where: { $0.key.string == key })?.value
+    }
+}
+
+extension RESPValue: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .simpleString(let s): return "+\(s)"
+        case .simpleError(let s): return "-\(s)"
+        case .integer(let i): return ":\(i)"
+        case .bulkString(nil): return "$nil"
+        case .bulkString(.some(let b)):
+            return b.readableBytes <= 64
+                ? "\"\(String(decoding: b.readableBytesView, as: UTF8.self))\""
+                : "<\(b.readableBytes) bytes>"
+        case .array(nil): return "*nil"
+        case .array(.some(let values)): return "[" + values.map(\.description).joined(separator: ", ") + "]"
+        case .null: return "null"
+        case .boolean(let b): return b ? "#t" : "#f"
+        case .double(let d): return ",\(d)"
+        case .bigNumber(let s): return "(\(s)"
+        case .bulkError(let s): return "!\(s)"
+        case .verbatimString(let format, let text):
+            return "=\(format):\(String(decoding: text.readableBytesView, as: UTF8.self))"
+        case .map(let entries): return "{" + entries.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
+        case .set(let values): return "~[" + values.map(\.description).joined(separator: ", ") + "]"
+        case .attribute(let entries, let value):
+            return "|{" + entries.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "} \(value)"
+        case .push(let values): return ">[" + values.map(\.description).joined(separator: ", ") + "]"
+        }
+    }
+}
+#endif
