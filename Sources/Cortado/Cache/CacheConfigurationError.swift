@@ -5,13 +5,21 @@
 public struct CacheConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
   /// The configuration fields that can be invalid.
   public enum Field: String, Sendable, Hashable, CaseIterable {
+    /// ``Cache/Configuration/maximumCount``.
     case maximumCount
+    /// ``Cache/Configuration/maximumCost``.
     case maximumCost
+    /// ``Freshness/timeToLive``.
     case timeToLive
+    /// ``Freshness/timeToIdle``.
     case timeToIdle
+    /// ``Freshness/refreshAfter``.
     case refreshAfter
+    /// ``Freshness/staleIfError``.
     case staleIfError
+    /// ``Freshness/failureTimeToLive``.
     case failureTimeToLive
+    /// ``Cache/Configuration/stripeCount``.
     case stripeCount
   }
 

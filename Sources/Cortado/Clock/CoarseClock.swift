@@ -34,10 +34,12 @@ public struct CoarseClock: Clock, Sendable {
     /// Creates an instant from nanoseconds since the clock's origin.
     public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
 
+    /// The instant `duration` later.
     public func advanced(by duration: Duration) -> Instant {
       Instant(nanoseconds: nanoseconds &+ duration._nanosecondsClamped)
     }
 
+    /// The time from this instant to `other`.
     public func duration(to other: Instant) -> Duration {
       .nanoseconds(other.nanoseconds &- nanoseconds)
     }

@@ -5,7 +5,9 @@
 
 /// The arguments of a two-argument memoized function, as a cache key.
 public struct MemoizationKey2<A: Hashable & Sendable, B: Hashable & Sendable>: Hashable, Sendable {
+  /// The first argument.
   public var first: A
+  /// The second argument.
   public var second: B
 
   /// Creates a key from the arguments.
@@ -18,8 +20,11 @@ public struct MemoizationKey2<A: Hashable & Sendable, B: Hashable & Sendable>: H
 
 /// The arguments of a three-argument memoized function, as a cache key.
 public struct MemoizationKey3<A: Hashable & Sendable, B: Hashable & Sendable, C: Hashable & Sendable>: Hashable, Sendable {
+  /// The first argument.
   public var first: A
+  /// The second argument.
   public var second: B
+  /// The third argument.
   public var third: C
 
   /// Creates a key from the arguments.
@@ -35,9 +40,13 @@ public struct MemoizationKey3<A: Hashable & Sendable, B: Hashable & Sendable, C:
 public struct MemoizationKey4<
   A: Hashable & Sendable, B: Hashable & Sendable, C: Hashable & Sendable, D: Hashable & Sendable
 >: Hashable, Sendable {
+  /// The first argument.
   public var first: A
+  /// The second argument.
   public var second: B
+  /// The third argument.
   public var third: C
+  /// The fourth argument.
   public var fourth: D
 
   /// Creates a key from the arguments.
