@@ -19,6 +19,12 @@
 // Capacity is counted in entries, or in cost units for a cache bounded only
 // by cost.
 //
+// The window's size adapts (hill climbing, as in Caffeine): after each sample
+// of requests, if the hit rate rose, the window keeps moving in the same
+// direction, otherwise it turns around; steps shrink as the rate settles and
+// restart when it jumps. Recency-heavy workloads (a shifting hot spot) grow the
+// window towards LRU's behaviour; frequency-heavy ones shrink it.
+//
 // Hits are counted in the node (`_Meta.pendingHits`, a byte that was padding)
 // and added to the sketch in one step when the node's popularity is consulted
 // (admission), when the count reaches 8, or when the node leaves. The sketch
@@ -43,6 +49,92 @@ extension _Shard {
     windowMaximum = Swift.max(maximum - main, Swift.min(1, maximum))
     protectedMaximum = Int((Double(maximum - windowMaximum) * 0.8).rounded(.down))
     sketch.configure(expectedEntries: tinyLFUWeighsByCost ? 256 : maximum)
+    climber = _HillClimber(maximum: maximum)
+  }
+
+  /// Runs one hill-climbing step when a sample of requests is complete.
+  @usableFromInline
+  mutating func climbIfSampled() {
+    let hits = counters.hits &- climber.hitsBase
+    let misses = counters.misses &- climber.missesBase
+    if hits < 0 || misses < 0 {  // statistics were reset
+      climber.hitsBase = counters.hits
+      climber.missesBase = counters.misses
+      return
+    }
+    guard hits + misses >= climber.sampleSize else { return }
+    climber.hitsBase = counters.hits
+    climber.missesBase = counters.misses
+    let adjustment = climber.adjustment(hitRate: Double(hits) / Double(hits + misses))
+    if adjustment > 0 {
+      growWindow(by: adjustment)
+    } else if adjustment < 0 {
+      shrinkWindow(by: -adjustment)
+    }
+  }
+
+  /// Moves capacity from the protected region to the window, and the main
+  /// region's oldest entries with it (at most 1,000 per step).
+  @usableFromInline
+  mutating func growWindow(by amount: Int) {
+    let quota = Swift.min(amount, protectedMaximum)
+    guard quota > 0 else { return }
+    protectedMaximum -= quota
+    windowMaximum += quota
+    var moved = 0
+    var remaining = quota
+    while remaining > 0 && moved < 1_000 {
+      var candidate = listHeads[1]
+      if candidate < 0 { candidate = listHeads[2] }
+      if candidate < 0 { break }
+      let from = region(of: candidate)
+      let weight = policyWeight(candidate)
+      listRemove(from, candidate)
+      listWeights[from] -= weight
+      setRegion(candidate, 0)
+      listAppend(0, candidate)
+      listWeights[0] += weight
+      remaining -= weight
+      moved += 1
+    }
+    demoteProtectedOverflow()
+  }
+
+  /// Moves capacity from the window to the protected region, and the
+  /// window's oldest entries to probation (at most 1,000 per step).
+  @usableFromInline
+  mutating func shrinkWindow(by amount: Int) {
+    let quota = Swift.min(amount, Swift.max(0, windowMaximum - 1))
+    guard quota > 0 else { return }
+    windowMaximum -= quota
+    protectedMaximum += quota
+    var moved = 0
+    while listWeights[0] > windowMaximum && moved < 1_000 {
+      let candidate = listHeads[0]
+      if candidate < 0 { break }
+      let weight = policyWeight(candidate)
+      listRemove(0, candidate)
+      listWeights[0] -= weight
+      setRegion(candidate, 1)
+      listAppend(1, candidate)
+      listWeights[1] += weight
+      moved += 1
+    }
+  }
+
+  /// Moves protected overflow back to probation.
+  @inlinable
+  mutating func demoteProtectedOverflow() {
+    while listWeights[2] > protectedMaximum {
+      let demoted = listHeads[2]
+      if demoted < 0 { break }
+      let weight = policyWeight(demoted)
+      listRemove(2, demoted)
+      listWeights[2] -= weight
+      setRegion(demoted, 1)
+      listAppend(1, demoted)
+      listWeights[1] += weight
+    }
   }
 
   @inlinable @inline(__always)
@@ -90,16 +182,7 @@ extension _Shard {
       listAppend(2, slot)
       listWeights[2] += weight
       // Protected overflow goes back to probation, most recent end.
-      while listWeights[2] > protectedMaximum {
-        let demoted = listHeads[2]
-        if demoted < 0 || demoted == slot { break }
-        let demotedWeight = policyWeight(demoted)
-        listRemove(2, demoted)
-        listWeights[2] -= demotedWeight
-        setRegion(demoted, 1)
-        listAppend(1, demoted)
-        listWeights[1] += demotedWeight
-      }
+      if listWeights[2] > protectedMaximum && listHeads[2] != slot { demoteProtectedOverflow() }
     default:
       listMoveToTail(2, slot)
     }
@@ -130,6 +213,7 @@ extension _Shard {
   /// whatever is still over budget.
   @inlinable
   mutating func tinyLFUEvict(now: Int64) {
+    climbIfSampled()
     while listWeights[0] > windowMaximum {
       let candidate = listHeads[0]
       if candidate < 0 { break }

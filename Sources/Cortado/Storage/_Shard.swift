@@ -187,6 +187,7 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   @usableFromInline var listWeights: SIMD4<Int>
   @usableFromInline var windowMaximum: Int
   @usableFromInline var protectedMaximum: Int
+  @usableFromInline var climber: _HillClimber
   @usableFromInline var sketch: _FrequencySketch
   @usableFromInline var lfu: _LFUBuckets
   @usableFromInline var randomSlots: [Int32]
@@ -243,6 +244,7 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     listWeights = .zero
     windowMaximum = 0
     protectedMaximum = 0
+    climber = _HillClimber()
     sketch = _FrequencySketch()
     lfu = _LFUBuckets()
     randomSlots = []
