@@ -69,6 +69,7 @@ extension _Shard {
     guard settings.policy == .windowTinyLFU, tinyLFUWeighsByCost else { return }
     let region = Int(meta[Int(slot)].flags & _NodeFlag.regionMask)
     listWeights[region] += newCost - oldCost
+    if region == 2 { demoteProtectedOverflow() }
   }
 
   @inlinable

@@ -22,7 +22,7 @@ extension _Shard {
     if let costs { totalCost -= costs[Int(slot)] }
     if meta[Int(slot)].flags & _NodeFlag.stale != 0 { staleCount -= 1 }
     count -= 1
-    let pair = (pairs + Int(slot)).move()
+    let pair = pairs.pointer(Int(slot)).move()
     releaseSlot(slot)
     return pair
   }
@@ -276,7 +276,7 @@ extension _Shard {
       makeRoom(forCost: cost, now: now)
     }
     let slot = allocateSlot()
-    (pairs + Int(slot)).initialize(to: _Pair(key: key, value: value))
+    pairs.pointer(Int(slot)).initialize(to: _Pair(key: key, value: value))
     meta[Int(slot)] = _Meta()
     meta[Int(slot)].hash = hash
     meta[Int(slot)].flags = _NodeFlag.occupied
@@ -395,7 +395,7 @@ extension _Shard {
     failures.removeAll()
     for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
       let stale = meta[slot].flags & _NodeFlag.stale != 0
-      let pair = (pairs + slot).move()
+      let pair = pairs.pointer(slot).move()
       meta[slot].flags = 0
       if stale {
         counters.expirations += 1

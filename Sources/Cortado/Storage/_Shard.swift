@@ -149,9 +149,11 @@ struct _ShardSettings {
 /// eviction policy, the timer wheel and the statistics. Every method runs with
 /// the stripe's lock held; none of them calls user code.
 ///
-/// Storage is struct-of-arrays over slot numbers (`Int32`):
-/// - `pairs[slot]`: key and value (initialised only while the slot is occupied);
-/// - `meta[slot]`: write time, stamp, hash, policy links, flags;
+/// Storage is indexed by slot numbers (`Int32`):
+/// - one record per slot holding `meta[slot]` (deadline, hash, policy links,
+///   flags) and `pairs[slot]` (key and value, initialised only while the slot
+///   is occupied), side by side so that a hit touches one record;
+/// - `history[slot]`: write time and stamp (only writes and inspection read it);
 /// - optional arrays for features in use: `timers` (deadline and wheel links),
 ///   `freshness` (idle, refresh), `costs` (weighted caches), `aux` (LFU bucket
 ///   or random-policy position).
@@ -160,8 +162,9 @@ struct _ShardSettings {
 @usableFromInline
 struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   // MARK: Arena
-  @usableFromInline var pairs: UnsafeMutablePointer<_Pair<Key, Value>>
-  @usableFromInline var meta: UnsafeMutablePointer<_Meta>
+  @usableFromInline var records: UnsafeMutableRawPointer
+  @usableFromInline var pairs: _Strided<_Pair<Key, Value>>
+  @usableFromInline var meta: _Strided<_Meta>
   @usableFromInline var history: UnsafeMutablePointer<_History>
   @usableFromInline var capacity: Int
   @usableFromInline var slotLimit: Int
@@ -229,8 +232,9 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     fresh = 0
     freeHead = -1
     count = 0
-    pairs = .allocate(capacity: 0)
-    meta = .allocate(capacity: 0)
+    records = _NodeLayout<Key, Value>.allocate(capacity: 0)
+    pairs = _Strided(base: records + _NodeLayout<Key, Value>.pairOffset, stride: _NodeLayout<Key, Value>.stride)
+    meta = _Strided(base: records, stride: _NodeLayout<Key, Value>.stride)
     history = .allocate(capacity: 0)
     indexMask = 15
     index = .allocate(capacity: 16)
@@ -289,10 +293,9 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   @usableFromInline
   mutating func destroy() {
     for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
-      (pairs + slot).deinitialize(count: 1)
+      pairs.pointer(slot).deinitialize(count: 1)
     }
-    pairs.deallocate()
-    meta.deallocate()
+    records.deallocate()
     history.deallocate()
     index.deallocate()
     timers?.deallocate()
@@ -333,11 +336,20 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   mutating func grow() {
     let newCapacity = Swift.min(Swift.max(capacity * 2, 16), slotLimit)
     precondition(newCapacity > capacity, "Cortado: a cache stripe cannot hold more than \(slotLimit) entries")
-    let newPairs = UnsafeMutablePointer<_Pair<Key, Value>>.allocate(capacity: newCapacity)
-    newPairs.moveInitialize(from: pairs, count: capacity)
-    pairs.deallocate()
+    let newRecords = _NodeLayout<Key, Value>.allocate(capacity: newCapacity)
+    let newPairs = _Strided<_Pair<Key, Value>>(base: newRecords + _NodeLayout<Key, Value>.pairOffset, stride: pairs.stride)
+    let newMeta = _Strided<_Meta>(base: newRecords, stride: meta.stride)
+    for slot in 0..<capacity {
+      newMeta.pointer(slot).initialize(to: meta[slot])
+      newPairs.pointer(slot).moveInitialize(from: pairs.pointer(slot), count: 1)
+    }
+    for slot in capacity..<newCapacity {
+      newMeta.pointer(slot).initialize(to: _Meta())
+    }
+    records.deallocate()
+    records = newRecords
     pairs = newPairs
-    meta = _reallocate(meta, from: capacity, to: newCapacity, fill: _Meta())
+    meta = newMeta
     history = _reallocate(history, from: capacity, to: newCapacity, fill: _History())
     if let old = timers {
       let sentinels = _Wheel.sentinelCount

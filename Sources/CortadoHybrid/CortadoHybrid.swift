@@ -1,1 +1,0 @@
-// The two-level cache lands here (helper in progress).

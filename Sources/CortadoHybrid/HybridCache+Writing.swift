@@ -1,0 +1,143 @@
+extension HybridCache {
+  /// Writes `value` to memory and to the store; every other instance drops
+  /// its copy of the key.
+  ///
+  /// Memory is updated first, so this instance reads its own write at once.
+  /// If the store cannot be reached (error, timeout, disconnected), the write
+  /// is queued and replayed after the reconnect as a compare-and-set that
+  /// cannot overwrite a newer value written meanwhile by another instance;
+  /// the call does not throw for that (see the returned outcome).
+  ///
+  /// - Returns: Whether the store has the value, or it waits for replay, or
+  ///   it is too large for the store.
+  /// - Throws: ``HybridCacheError/encodingFailed(key:underlying:)`` or
+  ///   ``HybridCacheConfigurationError`` for invalid options; nothing else.
+  @discardableResult
+  public func setValue(_ value: Value, forKey key: String, options: HybridCacheOptions? = nil) async throws -> HybridWriteOutcome {
+    let options = options ?? configuration.defaultOptions
+    try options.validate()
+    let hybridKey = makeKey(key)
+    let write = try prepareWrite(value, key: hybridKey, options: options)
+    let sequence = state.withLock { state -> UInt64 in
+      invalidateLocked(&state, hybridKey.local, keepFallback: false)
+      let entry = localEntry(
+        value, key: hybridKey, epoch: state.epoch, reliable: state.reliable, time: now(),
+        freshFor: options.timeToLive.hybridNanoseconds, usableFor: write.localUsableFor, options: options
+      )
+      storeLocalLocked(entry, key: hybridKey)
+      return state.queue.currentSequence
+    }
+    let remoteKey = remoteKey(hybridKey)
+    guard write.bytes.count <= configuration.maximumValueBytes else {
+      // Not sent, but the store's older value must not outlive this write.
+      state.withLock { $0.statistics.oversizedValues += 1 }
+      _ = await removeRemote(remoteKey, sequence: sequence)
+      return .localOnly
+    }
+    let bytes = write.bytes
+    let lifetime = write.storeTimeToLive
+    do {
+      try await remote { try await $0.set(remoteKey, bytes: bytes, timeToLive: lifetime) }
+      completedRemoteWrite(remoteKey, sequence: sequence)
+      return .stored
+    } catch {
+      let operation = RecoveryQueue.Operation.set(
+        bytes: bytes,
+        timeToLive: lifetime.hybridNanoseconds,
+        createdAtMilliseconds: write.createdAtMilliseconds,
+        enqueuedAt: now()
+      )
+      return enqueue(remoteKey, operation)
+    }
+  }
+
+  /// Removes `key` from memory and from the store; every other instance
+  /// drops its copy.
+  ///
+  /// If the store cannot be reached, the removal is queued and replayed after
+  /// the reconnect.
+  @discardableResult
+  public func removeValue(forKey key: String) async -> HybridWriteOutcome {
+    let hybridKey = makeKey(key)
+    let sequence = state.withLock { state -> UInt64 in
+      invalidateLocked(&state, hybridKey.local, keepFallback: false)
+      return state.queue.currentSequence
+    }
+    return await removeRemote(remoteKey(hybridKey), sequence: sequence)
+  }
+
+  func removeRemote(_ remoteKey: String, sequence: UInt64) async -> HybridWriteOutcome {
+    do {
+      try await remote { try await $0.remove([remoteKey]) }
+      completedRemoteWrite(remoteKey, sequence: sequence)
+      return .stored
+    } catch {
+      return enqueue(remoteKey, .remove)
+    }
+  }
+
+  /// A direct write reached the store: an older queued operation for the key
+  /// is obsolete, and the store is reachable, so replay what is queued.
+  func completedRemoteWrite(_ remoteKey: String, sequence: UInt64) {
+    let pending = state.withLock { state -> Bool in
+      state.statistics.remoteWrites += 1
+      state.queue.remove(remoteKey, enqueuedBefore: sequence)
+      return state.queue.count > 0
+    }
+    if pending { startReplay() }
+  }
+
+  func enqueue(_ remoteKey: String, _ operation: RecoveryQueue.Operation) -> HybridWriteOutcome {
+    state.withLock { state in
+      guard state.queue.capacity > 0 else {
+        state.statistics.recoveryDropped += 1
+        return .dropped
+      }
+      let dropped = state.queue.enqueue(remoteKey, operation)
+      state.statistics.recoveryQueued += 1
+      state.statistics.recoveryDropped += dropped
+      return .queued
+    }
+  }
+
+  /// Encodes `value` in its envelope, with the lifetimes `options` give it.
+  func prepareWrite(_ value: Value, key: HybridKey, options: HybridCacheOptions) throws -> PreparedWrite {
+    let payload: [UInt8]
+    do {
+      payload = try configuration.codec.encode(value)
+    } catch {
+      throw HybridCacheError.encodingFailed(key: key.user, underlying: error)
+    }
+    let freshFor = options.timeToLive.hybridNanoseconds
+    let staleFor = options.failSafe?.maximumStaleness.hybridNanoseconds ?? 0
+    let createdAt = wallMilliseconds()
+    let envelope = HybridEnvelope(
+      codecIdentifier: configuration.codec.identifier,
+      createdAtMilliseconds: createdAt,
+      freshForMilliseconds: UInt64(max(options.timeToLive.hybridMillisecondsRoundedUp, 0)),
+      staleForMilliseconds: UInt64(max(options.failSafe?.maximumStaleness.hybridMillisecondsRoundedUp ?? 0, 0)),
+      schemaVersion: configuration.schemaVersion,
+      key: key.user,
+      payload: payload
+    )
+    // The store keeps the value through its fail-safe window, so that other
+    // instances can fall back to it too.
+    let storeLifetime = hybridAdd(freshFor, staleFor)
+    return PreparedWrite(
+      bytes: envelope.encoded(),
+      createdAtMilliseconds: createdAt,
+      storeTimeToLive: .nanoseconds(storeLifetime),
+      localUsableFor: options.failSafe == nil ? 0 : storeLifetime
+    )
+  }
+}
+
+/// A value ready to be written.
+struct PreparedWrite: Sendable {
+  var bytes: [UInt8]
+  var createdAtMilliseconds: Int64
+  /// The store's lifetime: fresh for, plus the fail-safe window.
+  var storeTimeToLive: Duration
+  /// How long the memory copy stays usable as a fallback (0 without fail-safe).
+  var localUsableFor: Int64
+}

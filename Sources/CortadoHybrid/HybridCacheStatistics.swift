@@ -1,0 +1,77 @@
+/// Counters of a ``HybridCache`` since it was created.
+public struct HybridCacheStatistics: Sendable, Hashable {
+  /// Reads answered by a fresh value in memory (L1).
+  public var localHits = 0
+  /// Reads answered by a fresh value from the store (L2).
+  public var remoteHits = 0
+  /// Store reads that found only a stale value (kept as fail-safe fallback).
+  public var remoteStaleHits = 0
+  /// Store reads that found nothing.
+  public var remoteMisses = 0
+  /// Store calls that failed or timed out (each counted as a miss or a
+  /// failed write).
+  public var remoteErrors = 0
+  /// Store calls skipped because the store was not connected (fail fast).
+  public var remoteSkips = 0
+  /// Values in the store that were not usable (not an envelope, another
+  /// format, codec or schema version, another key, undecodable): misses,
+  /// never deleted.
+  public var rejectedRemoteValues = 0
+  /// Loader calls.
+  public var loaderCalls = 0
+  /// Loader calls that threw.
+  public var loaderFailures = 0
+  /// Stale values served because the loader failed (fail-safe).
+  public var failSafeFallbacks = 0
+  /// Writes and removals that reached the store.
+  public var remoteWrites = 0
+  /// Values too large for the store, cached in memory only.
+  public var oversizedValues = 0
+  /// Invalidation events handled (any kind).
+  public var invalidationEvents = 0
+  /// Keys of this cache invalidated by another client.
+  public var invalidatedKeys = 0
+  /// Operations put in the recovery queue.
+  public var recoveryQueued = 0
+  /// Queued operations that reached the store on replay.
+  public var recoveryReplayed = 0
+  /// Replayed writes refused because the store held a newer value.
+  public var recoveryRefused = 0
+  /// Queued operations dropped: the queue was full, or the value's lifetime
+  /// ended before it could be replayed.
+  public var recoveryDropped = 0
+
+  /// Creates zeroed statistics.
+  public init() {}
+}
+
+/// What a ``HybridCache`` write or removal did.
+public enum HybridWriteOutcome: Sendable, Hashable {
+  /// Memory and the store are both updated.
+  case stored
+  /// Memory is updated; the store could not be reached, so the operation
+  /// waits in the recovery queue for the next reconnect.
+  case queued
+  /// Memory is updated; the value is larger than
+  /// ``HybridCacheConfiguration/maximumValueBytes`` and was not sent to the
+  /// store (any older value there is removed).
+  case localOnly
+  /// Memory is updated; the store could not be reached and replay is off
+  /// (``HybridCacheConfiguration/recoveryQueueCapacity`` is 0).
+  case dropped
+}
+
+/// Errors a ``HybridCache`` throws itself (loader errors are thrown as they are).
+public enum HybridCacheError: Error, Sendable {
+  /// The codec could not encode the value: a programming error.
+  case encodingFailed(key: String, underlying: any Error)
+}
+
+/// Why a store call was not made or not finished. Internal: callers see a
+/// miss or a queued write, never this.
+enum HybridRemoteError: Error, Sendable {
+  /// The store was not connected (fail fast).
+  case unavailable
+  /// The call passed ``HybridCacheConfiguration/remoteTimeout``.
+  case timedOut
+}
