@@ -2,9 +2,10 @@
 import SwiftCompilerPlugin
 import SwiftSyntaxMacros
 
+/// The compiler plugin that provides Cortado's macros.
 @main
 struct CortadoMacrosPlugin: CompilerPlugin {
-  let providingMacros: [any Macro.Type] = []
+  let providingMacros: [any Macro.Type] = [MemoizedMacro.self]
 }
 #else
 // Without the `Macros` trait the plugin is an empty executable: the macro
