@@ -32,3 +32,9 @@ void _cortado_wake_one(uint32_t *word) {
   syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 #endif
+
+#include <sched.h>
+
+void _cortado_yield(void) {
+  sched_yield();
+}

@@ -23,7 +23,18 @@ struct DeterminismTests {
     return nil
   }
 
-  static func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String, error: String) {
+  /// Runs the command on a Dispatch thread, so that waiting for it never
+  /// blocks one of the few threads of Swift's cooperative pool (other async
+  /// tests running meanwhile would starve).
+  static func run(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, output: String, error: String) {
+    try await withCheckedThrowingContinuation { continuation in
+      DispatchQueue.global().async {
+        continuation.resume(with: Result { try runBlocking(arguments, environment: environment) })
+      }
+    }
+  }
+
+  static func runBlocking(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String, error: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary!)
     process.arguments = arguments
@@ -48,10 +59,10 @@ struct DeterminismTests {
 
   @Test("two launches of `cortado simulate` print identical numbers",
         .enabled(if: binary != nil, "needs the cortado binary (swift build first)"))
-  func identicalAcrossProcesses() throws {
+  func identicalAcrossProcesses() async throws {
     let arguments = ["simulate", "--synthetic", "shift:keys=5000,period=5000,step=500,length=40000", "--capacity", "50,200,800", "--json"]
-    let first = try Self.run(arguments, environment: Self.cleanEnvironment)
-    let second = try Self.run(arguments, environment: Self.cleanEnvironment)
+    let first = try await Self.run(arguments, environment: Self.cleanEnvironment)
+    let second = try await Self.run(arguments, environment: Self.cleanEnvironment)
     #expect(first.status == 0)
     #expect(first.error == "")
     #expect(first.output == second.output)
@@ -67,8 +78,8 @@ struct DeterminismTests {
           (["simulate", "--synthetic", "zipf", "--policy", "lru,clock"], "unknown policy 'clock'"),
           (["simulate", "--trace", "/tmp", "--format", "parquet"], "unknown trace format 'parquet'"),
         ])
-  func errors(arguments: [String], message: String) throws {
-    let result = try Self.run(arguments, environment: Self.cleanEnvironment)
+  func errors(arguments: [String], message: String) async throws {
+    let result = try await Self.run(arguments, environment: Self.cleanEnvironment)
     #expect(result.status != 0)
     #expect(result.error.contains(message))
     #expect(result.output == "")
@@ -76,9 +87,9 @@ struct DeterminismTests {
 
   @Test("--chart writes an SVG while --json keeps standard output pure; csv and arc files through the command",
         .enabled(if: binary != nil, "needs the cortado binary (swift build first)"))
-  func chartAndFormats() throws {
+  func chartAndFormats() async throws {
     let chart = try TemporaryFile("", suffix: ".svg")
-    let run = try Self.run(["simulate", "--synthetic", "loop:keys=100,length=2000", "--capacity", "50,90",
+    let run = try await Self.run(["simulate", "--synthetic", "loop:keys=100,length=2000", "--capacity", "50,90",
                             "--policy", "lru,optimal", "--json", "--chart", chart.path], environment: Self.cleanEnvironment)
     #expect(run.status == 0)
     #expect(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) is [[String: Any]])
@@ -86,12 +97,12 @@ struct DeterminismTests {
     #expect(svg.components(separatedBy: "<polyline class=\"series\"").count == 3)
 
     let csv = try TemporaryFile("t,k\n1,a\n2,b\n3,a\n", suffix: ".csv")
-    let csvRun = try Self.run(["simulate", "--trace", csv.path, "--format", "csv", "--column", "2", "--header",
+    let csvRun = try await Self.run(["simulate", "--trace", csv.path, "--format", "csv", "--column", "2", "--header",
                                "--capacity", "1", "--policy", "optimal", "--json"], environment: Self.cleanEnvironment)
     #expect(csvRun.output.contains("\"hits\": 1"))
 
     let arc = try TemporaryFile("0 2 0 0\n0 2 0 0\nbad line\n", suffix: ".arc")
-    let arcRun = try Self.run(["simulate", "--trace", arc.path, "--format", "arc", "--capacity", "2"],
+    let arcRun = try await Self.run(["simulate", "--trace", arc.path, "--format", "arc", "--capacity", "2"],
                               environment: Self.cleanEnvironment)
     #expect(arcRun.status != 0)
     #expect(arcRun.error.contains("\(arc.path):3: the start block 'bad' is not a non-negative integer"))

@@ -49,7 +49,9 @@ extension Cache {
   /// The usage counters, summed over all stripes.
   public var statistics: CacheStatistics {
     var statistics = CacheStatistics()
-    core.forEachShard { shard, _ in statistics.add(shard.pointee.counters) }
+    core.forEachShard { shard, _ in
+      statistics.add(shard.pointee.counters, hits: shard.pointee.hitCount, misses: shard.pointee.missCount)
+    }
     statistics.loadSuccessCount = Int(core.loadStatistics.successes.value)
     statistics.loadFailureCount = Int(core.loadStatistics.failures.value)
     statistics.totalLoadTime = .nanoseconds(core.loadStatistics.nanoseconds.value)
@@ -59,7 +61,11 @@ extension Cache {
   /// Sets every statistics counter back to zero (like `cache_clear()` does for
   /// `cache_info()`, without touching the entries).
   public func resetStatistics() {
-    core.forEachShard { shard, _ in shard.pointee.counters = _Counters() }
+    core.forEachShard { shard, _ in
+      shard.pointee.counters = _Counters()
+      shard.pointee.hitCount = 0
+      shard.pointee.missCount = 0
+    }
     core.loadStatistics.reset()
   }
 

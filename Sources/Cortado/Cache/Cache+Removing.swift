@@ -23,22 +23,22 @@ extension Cache {
     for index in 0..<core.stripeCount {
       let stripe = core.stripes[index]
       let now = core.clock.now()
-      stripe.lock.lock()
+      stripe.lock()
       let candidates = stripe.shard.pointee.candidates(now: now)
-      stripe.lock.unlock()
+      stripe.unlock()
       var doomed: [(key: Key, stamp: UInt64)] = []
       for candidate in candidates where try shouldRemove(candidate.key, candidate.value) {
         doomed.append((candidate.key, candidate.stamp))
       }
       guard !doomed.isEmpty else { continue }
       let later = core.clock.now()
-      stripe.lock.lock()
+      stripe.lock()
       for item in doomed {
         let hash = UInt32(truncatingIfNeeded: item.key.hashValue)
         if stripe.shard.pointee.remove(item.key, hash: hash, ifStamp: item.stamp, now: later) { removed += 1 }
       }
       let drain = core.takeRecorded(stripe)
-      stripe.lock.unlock()
+      stripe.unlock()
       if drain { core.sink.drain() }
     }
     return removed

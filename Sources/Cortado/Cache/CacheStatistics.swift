@@ -90,9 +90,9 @@ public struct CacheStatistics: Sendable, Hashable, CustomStringConvertible {
   }
 
   @usableFromInline
-  mutating func add(_ counters: _Counters) {
-    hitCount += counters.hits
-    missCount += counters.misses
+  mutating func add(_ counters: _Counters, hits: Int, misses: Int) {
+    hitCount += hits
+    missCount += misses
     insertionCount += counters.insertions
     replacementCount += counters.replacements
     removalCount += counters.removals

@@ -208,8 +208,6 @@ final class _PendingCompute<Value>: @unchecked Sendable {
 /// Per-stripe statistics counters, updated under the stripe lock.
 @usableFromInline
 struct _Counters {
-  @usableFromInline var hits = 0
-  @usableFromInline var misses = 0
   @usableFromInline var insertions = 0
   @usableFromInline var replacements = 0
   @usableFromInline var removals = 0

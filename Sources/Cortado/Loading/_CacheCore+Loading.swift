@@ -55,10 +55,10 @@ extension _CacheCore {
     let hash = key.hashValue
     let stripe = stripe(for: hash)
     let now = readTime()
-    stripe.lock.lock()
+    stripe.lock()
     let probe = stripe.shard.pointee.loadingLookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now)
     let drain = takeRecorded(stripe)
-    stripe.lock.unlock()
+    stripe.unlock()
     if drain { sink.drain() }
     switch probe {
     case .hit(let value, let refresh):
@@ -85,7 +85,7 @@ extension _CacheCore {
       let hash = key.hashValue
       let stripe = stripe(for: hash)
       let now = readTime()
-      stripe.lock.lock()
+      stripe.lock()
       let shard = stripe.shard
       switch shard.pointee.loadingLookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now) {
       case .hit(let value, let refresh):
@@ -104,7 +104,7 @@ extension _CacheCore {
         }
       }
       let drain = takeRecorded(stripe)
-      stripe.lock.unlock()
+      stripe.unlock()
       if drain { sink.drain() }
     }
     if !starts.isEmpty { startLoad(starts, loader: .batch(loader)) }
@@ -133,9 +133,9 @@ extension _CacheCore {
       try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
         let shard = stripe.shard
         let now = readTime()
-        stripe.lock.lock()
+        stripe.lock()
         if let held, let outcome = held.outcome {
-          stripe.lock.unlock()
+          stripe.unlock()
           continuation.resume(with: outcome)
           return
         }
@@ -145,20 +145,20 @@ extension _CacheCore {
           if slot >= 0 {
             let value = shard.pointee.pairs[Int(slot)].value
             let drain = takeRecorded(stripe)
-            stripe.lock.unlock()
+            stripe.unlock()
             if drain { sink.drain() }
             continuation.resume(returning: value)
             return
           }
           if let failure = shard.pointee.failures[key], failure.until > now {
-            stripe.lock.unlock()
+            stripe.unlock()
             continuation.resume(throwing: failure.error)
             return
           }
         }
         if Task.isCancelled {
           let drain = takeRecorded(stripe)
-          stripe.lock.unlock()
+          stripe.unlock()
           if drain { sink.drain() }
           continuation.resume(throwing: CancellationError())
           return
@@ -177,13 +177,13 @@ extension _CacheCore {
         }
         load!.waiters[waiter] = continuation
         let drain = takeRecorded(stripe)
-        stripe.lock.unlock()
+        stripe.unlock()
         if drain { sink.drain() }
         if let start { startLoad([(key, hash, start)], loader: .single(loader.forOneKey)) }
       }
     } onCancel: {
       let shard = stripe.shard
-      stripe.lock.lock()
+      stripe.lock()
       var found: (continuation: CheckedContinuation<Value, any Error>, load: _Load<Value>)?
       for load in [held, shard.pointee.loads[key]] {
         if let load, let continuation = load.waiters.removeValue(forKey: waiter) {
@@ -191,7 +191,7 @@ extension _CacheCore {
           break
         }
       }
-      stripe.lock.unlock()
+      stripe.unlock()
       if let found {
         found.load.task.leave(isRefresh: found.load.isRefresh)
         found.continuation.resume(throwing: CancellationError())
@@ -247,7 +247,7 @@ extension _CacheCore {
     }
     let stripe = stripe(for: hash)
     let now = clock.now()
-    stripe.lock.lock()
+    stripe.lock()
     let outcome = stripe.shard.pointee.finishLoad(
       key, hash: UInt32(truncatingIfNeeded: hash), load: load, result: result, cost: cost, lifetime: lifetime,
       now: now, failureTimeToLive: failureTimeToLive, storing: !isClosed)
@@ -255,7 +255,7 @@ extension _CacheCore {
     let waiters = load.waiters
     load.waiters = [:]
     let drain = takeRecorded(stripe)
-    stripe.lock.unlock()
+    stripe.unlock()
     if drain { sink.drain() }
     if case .failure(let error) = result, !(error is CancellationError), let onLoadFailure {
       onLoadFailure(key, error)
@@ -271,11 +271,11 @@ extension _CacheCore {
     var tasks: [ObjectIdentifier: _LoadTask] = [:]
     for index in 0..<stripeCount {
       let stripe = stripes[index]
-      stripe.lock.lock()
+      stripe.lock()
       for load in stripe.shard.pointee.loads.values {
         tasks[ObjectIdentifier(load.task)] = load.task
       }
-      stripe.lock.unlock()
+      stripe.unlock()
     }
     return Array(tasks.values)
   }

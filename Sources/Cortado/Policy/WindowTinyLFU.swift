@@ -55,16 +55,16 @@ extension _Shard {
   /// Runs one hill-climbing step when a sample of requests is complete.
   @usableFromInline
   mutating func climbIfSampled() {
-    let hits = counters.hits &- climber.hitsBase
-    let misses = counters.misses &- climber.missesBase
+    let hits = hitCount &- climber.hitsBase
+    let misses = missCount &- climber.missesBase
     if hits < 0 || misses < 0 {  // statistics were reset
-      climber.hitsBase = counters.hits
-      climber.missesBase = counters.misses
+      climber.hitsBase = hitCount
+      climber.missesBase = missCount
       return
     }
     guard hits + misses >= climber.sampleSize else { return }
-    climber.hitsBase = counters.hits
-    climber.missesBase = counters.misses
+    climber.hitsBase = hitCount
+    climber.missesBase = missCount
     let adjustment = climber.adjustment(hitRate: Double(hits) / Double(hits + misses))
     if adjustment > 0 {
       growWindow(by: adjustment)

@@ -149,10 +149,15 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     let hash = key.hashValue
     let stripe = stripe(for: hash)
     let now = readTime()
-    stripe.lock.lock()
+    switch stripe.sharedLookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now) {
+    case .value(let value): return value
+    case .miss: return nil
+    case .exclusive: break
+    }
+    stripe.lock()
     let value = stripe.shard.pointee.lookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now)
     let drain = takeRecorded(stripe)
-    stripe.lock.unlock()
+    stripe.unlock()
     if drain { sink.drain() }
     return value
   }
@@ -163,11 +168,11 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     let hash = key.hashValue
     let stripe = stripe(for: hash)
     let now = clock.now()
-    stripe.lock.lock()
+    stripe.lock()
     let result = stripe.shard.pointee.store(
       key, hash: UInt32(truncatingIfNeeded: hash), value: value, cost: cost, lifetime: lifetime, now: now)
     let drain = takeRecorded(stripe)
-    stripe.lock.unlock()
+    stripe.unlock()
     if drain { sink.drain() }
     return result
   }
@@ -177,10 +182,10 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     let hash = key.hashValue
     let stripe = stripe(for: hash)
     let now = readTime()
-    stripe.lock.lock()
+    stripe.lock()
     let value = stripe.shard.pointee.remove(key, hash: UInt32(truncatingIfNeeded: hash), now: now)
     let drain = takeRecorded(stripe)
-    stripe.lock.unlock()
+    stripe.unlock()
     if drain { sink.drain() }
     return value
   }
@@ -192,10 +197,10 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     let hash = key.hashValue
     let stripe = stripe(for: hash)
     let now = readTime()
-    stripe.lock.lock()
+    stripe.lock()
     let result = body(stripe.shard, UInt32(truncatingIfNeeded: hash), now)
     let drain = takeRecorded(stripe)
-    stripe.lock.unlock()
+    stripe.unlock()
     if drain { sink.drain() }
     return result
   }
@@ -207,10 +212,10 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     var drain = false
     for index in 0..<stripeCount {
       let stripe = stripes[index]
-      stripe.lock.lock()
+      stripe.lock()
       body(stripe.shard, now)
       if takeRecorded(stripe) { drain = true }
-      stripe.lock.unlock()
+      stripe.unlock()
     }
     if drain { sink.drain() }
   }
@@ -224,16 +229,16 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     let shard = stripe.shard
     while true {
       let now = readTime()
-      stripe.lock.lock()
+      stripe.lock()
       if let value = shard.pointee.lookup(key, hash: hash32, now: now) {
         let drain = takeRecorded(stripe)
-        stripe.lock.unlock()
+        stripe.unlock()
         if drain { sink.drain() }
         return value
       }
       if let computation = shard.pointee.pending[key] {
         let drain = takeRecorded(stripe)
-        stripe.lock.unlock()
+        stripe.unlock()
         if drain { sink.drain() }
         if computation.owner == .current {
           fatalError("""
@@ -247,29 +252,29 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
       let computation = _PendingCompute<Value>(owner: .current)
       shard.pointee.pending[key] = computation
       let drainBefore = takeRecorded(stripe)
-      stripe.lock.unlock()
+      stripe.unlock()
       if drainBefore { sink.drain() }
 
       let value: Value
       do {
         value = try make()
       } catch {
-        stripe.lock.lock()
+        stripe.lock()
         if shard.pointee.pending[key] === computation { shard.pointee.pending[key] = nil }
-        stripe.lock.unlock()
+        stripe.unlock()
         computation.finish(nil)
         throw error
       }
       let cost = self.cost(key, value)
       let lifetime = self.lifetime(key, value, timeToLive: nil)
       let writeTime = clock.now()
-      stripe.lock.lock()
+      stripe.lock()
       if shard.pointee.pending[key] === computation { shard.pointee.pending[key] = nil }
       if !computation.superseded {
         _ = shard.pointee.store(key, hash: hash32, value: value, cost: cost, lifetime: lifetime, now: writeTime)
       }
       let drain = takeRecorded(stripe)
-      stripe.lock.unlock()
+      stripe.unlock()
       computation.finish(value)
       if drain { sink.drain() }
       return value
@@ -289,10 +294,10 @@ extension _CacheCore: _Sweepable {
       if isClosed { return false }
       let stripe = stripes[index]
       let now = clock.now()
-      stripe.lock.lock()
+      stripe.lock()
       if stripe.shard.pointee.sweep(now: now, budget: budgetPerStripe) { more = true }
       if takeRecorded(stripe) { drain = true }
-      stripe.lock.unlock()
+      stripe.unlock()
     }
     if drain { sink.drain() }
     return more

@@ -143,22 +143,22 @@ extension _Shard {
     let slot = find(key, hash: hash)
     guard timers != nil else {
       if slot < 0 {
-        counters.misses += 1
+        missCount += 1
         return nil
       }
       policyAccess(slot)
-      counters.hits += 1
+      hitCount += 1
       return pairs[Int(slot)].value
     }
     let now = clamped(rawNow)
     tickWheel(now: now)
     if slot < 0 {
-      counters.misses += 1
+      missCount += 1
       reclaimExpired(budget: 2, now: now)
       return nil
     }
     if isUnavailable(slot, now: now) {
-      counters.misses += 1
+      missCount += 1
       if meta[Int(slot)].flags & _NodeFlag.stale == 0 { retire(slot, now: now) }
       reclaimExpired(budget: 2, now: now)
       return nil
@@ -167,7 +167,7 @@ extension _Shard {
       slideIdleDeadline(slot, now: now)
     }
     policyAccess(slot)
-    counters.hits += 1
+    hitCount += 1
     return pairs[Int(slot)].value
   }
 

@@ -161,6 +161,16 @@ struct _ShardSettings {
 /// heap object (no per-entry allocation, no reference counting of nodes).
 @usableFromInline
 struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
+  // MARK: Written by every hit
+  // These come first: the stripe places the shard right after its lock word,
+  // so a hit dirties a single cache line of shard state (the lock's own),
+  // while the read-mostly fields below stay on lines that hits never write.
+  // (Swift lays out a struct's stored properties in declaration order.)
+  @usableFromInline var hitCount: Int
+  @usableFromInline var missCount: Int
+  @usableFromInline var listHeads: SIMD4<Int32>
+  @usableFromInline var listTails: SIMD4<Int32>
+
   // MARK: Arena
   @usableFromInline var records: UnsafeMutableRawPointer
   @usableFromInline var pairs: _Strided<_Pair<Key, Value>>
@@ -185,8 +195,6 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
 
   // MARK: Policy
   @usableFromInline var settings: _ShardSettings
-  @usableFromInline var listHeads: SIMD4<Int32>
-  @usableFromInline var listTails: SIMD4<Int32>
   @usableFromInline var listWeights: SIMD4<Int>
   @usableFromInline var windowMaximum: Int
   @usableFromInline var protectedMaximum: Int
@@ -224,6 +232,8 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   @usableFromInline
   init(settings: _ShardSettings, start: Int64, globalStamp: _AtomicInt64?, sink: _RemovalSink<Key, Value>) {
     self.settings = settings
+    hitCount = 0
+    missCount = 0
     let policyExtra = settings.policy == .windowTinyLFU ? 1 : 0
     slotLimit = settings.maximumCount == .max
       ? _Shard.absoluteSlotLimit

@@ -76,3 +76,46 @@ static inline void _cortado_unlock(uint32_t *_Nonnull word) {
   }
 }
 #endif
+
+// MARK: - Sequentially consistent operations for the stripes' read protocol
+//
+// A reader announces itself (fetch-add on its slot) and then checks the
+// writer flag; a writer raises the flag and then checks every slot. With both
+// sides sequentially consistent, at least one of them sees the other (the
+// Dekker pattern), so a reader never runs alongside a writer.
+
+static inline int64_t _cortado_atomic_fetch_add_seq_cst(int64_t *_Nonnull p, int64_t delta) {
+  return __atomic_fetch_add(p, delta, __ATOMIC_SEQ_CST);
+}
+
+static inline int64_t _cortado_atomic_load_seq_cst(const int64_t *_Nonnull p) {
+  return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+}
+
+static inline void _cortado_atomic_store_seq_cst(int64_t *_Nonnull p, int64_t value) {
+  __atomic_store_n(p, value, __ATOMIC_SEQ_CST);
+}
+
+static inline void _cortado_atomic_store_relaxed(int64_t *_Nonnull p, int64_t value) {
+  __atomic_store_n(p, value, __ATOMIC_RELAXED);
+}
+
+static inline bool _cortado_try_lock(uint32_t *_Nonnull word) {
+#if defined(__APPLE__)
+  return os_unfair_lock_trylock((os_unfair_lock *)word);
+#else
+  uint32_t expected = 0;
+  return __atomic_compare_exchange_n(word, &expected, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+#endif
+}
+
+static inline void _cortado_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+// Yields the processor (used while a writer waits for readers to leave).
+void _cortado_yield(void);

@@ -1,0 +1,58 @@
+import _CortadoShims
+
+// The shard's side of the stripes' read protocol (see `_Stripe`).
+
+extension _Shard {
+  /// A lookup that modifies nothing: the slot of a live entry, or -1 for a
+  /// miss. `needsLock` when the read has work that changes the shard: an
+  /// expired entry to remove, due entries waiting to be reclaimed (amortised
+  /// expiry work is shared by every operation), a wheel tick to advance, or an
+  /// idle deadline to slide.
+  @inlinable @inline(__always)
+  func sharedFind(_ key: Key, hash: UInt32, now: Int64) -> (slot: Int32, needsLock: Bool) {
+    let slot = find(key, hash: hash)
+    guard timers != nil else { return (slot, false) }
+    if now >> 24 != wheelTime >> 24 || hasDue { return (slot, true) }
+    guard slot >= 0 else { return (slot, false) }
+    if isUnavailable(slot, now: Swift.max(now, wheelTime)) { return (slot, true) }
+    if let freshness, freshness[Int(slot)].idle > 0 { return (slot, true) }
+    return (slot, false)
+  }
+
+  /// Applies the events readers recorded, slot by slot in recording order,
+  /// and empties the buffers. Called with readers excluded.
+  @usableFromInline
+  mutating func applyReadEvents(slots: UnsafeMutableRawPointer, count: Int) {
+    for index in 0..<count {
+      let word = _ReaderSlots.word(slots, index)
+      var current = _cortado_atomic_load(word)
+      let recorded = Swift.min(Int(current >> 32), _ReaderSlots.capacity)
+      if recorded == 0 && current >> 32 == 0 { continue }
+      for position in 0..<recorded {
+        let pointer = _ReaderSlots.event(slots, index, position)
+        let event = UInt64(bitPattern: _cortado_atomic_load_relaxed(pointer))
+        if event == 0 { continue }  // claimed by a reader that then deferred to a writer
+        _cortado_atomic_store_relaxed(pointer, 0)
+        applyReadEvent(event)
+      }
+      // Reset the position, keeping the count of readers that arrived since
+      // (they saw the writer flag and will leave without recording).
+      while !_cortado_atomic_compare_exchange(word, &current, current & _ReaderSlots.activeMask) {}
+    }
+  }
+
+  @inlinable
+  mutating func applyReadEvent(_ event: UInt64) {
+    if event == _ReaderSlots.missEvent {
+      missCount += 1
+      return
+    }
+    hitCount += 1
+    let slot = Int32(truncatingIfNeeded: (event & 0xFFFF_FFFF) &- 1)
+    // The entry may have left, or its slot been reused, since the read.
+    guard Int(slot) < fresh, meta[Int(slot)].flags & (_NodeFlag.occupied | _NodeFlag.stale) == _NodeFlag.occupied,
+          meta[Int(slot)].hash == UInt32(truncatingIfNeeded: event >> 32)
+    else { return }
+    policyAccess(slot)
+  }
+}
