@@ -21,7 +21,7 @@ extension _Shard {
 
   /// Applies the events readers recorded, slot by slot in recording order,
   /// and empties the buffers. Called with readers excluded.
-  @usableFromInline
+  @inlinable
   mutating func applyReadEvents(slots: UnsafeMutableRawPointer, count: Int) {
     for index in 0..<count {
       let word = _ReaderSlots.word(slots, index)
@@ -48,6 +48,10 @@ extension _Shard {
       return
     }
     hitCount += 1
+    switch settings.policy {
+    case .none, .fifo, .random: return  // a read does not change their order
+    case .lru, .lfu, .windowTinyLFU: break
+    }
     let slot = Int32(truncatingIfNeeded: (event & 0xFFFF_FFFF) &- 1)
     // The entry may have left, or its slot been reused, since the read.
     guard Int(slot) < fresh, meta[Int(slot)].flags & (_NodeFlag.occupied | _NodeFlag.stale) == _NodeFlag.occupied,
