@@ -38,3 +38,13 @@ void _cortado_wake_one(uint32_t *word) {
 void _cortado_yield(void) {
   sched_yield();
 }
+
+static int64_t cortado_next_thread_number = 0;
+static _Thread_local int64_t cortado_thread_number = -1;
+
+int64_t _cortado_thread_number(void) {
+  if (cortado_thread_number < 0) {
+    cortado_thread_number = __atomic_fetch_add(&cortado_next_thread_number, 1, __ATOMIC_RELAXED);
+  }
+  return cortado_thread_number;
+}

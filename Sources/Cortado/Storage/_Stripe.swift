@@ -11,7 +11,8 @@ import _CortadoShims
 /// 18.9). So reads use a read-mostly protocol instead:
 ///
 /// - A reader announces itself in *its own* slot (chosen by thread, each on
-///   its own cache line) with one atomic add, then checks the stripe's writer
+///   its own cache lines; threads take slots round robin in the order they
+///   first read) with one atomic add, then checks the stripe's writer
 ///   flag. If no writer is active it looks the key up without modifying the
 ///   shard, and writes what a hit would have changed (the eviction policy's
 ///   "this entry was used", the hit and miss counts) into its slot's small
@@ -110,7 +111,7 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
   /// the entry slides an idle deadline).
   @inlinable
   func sharedLookup(_ key: Key, hash: UInt32, now: Int64) -> _SharedRead<Value> {
-    let slot = _ReaderSlots.index(for: _ThreadID.current, mask: slotMask)
+    let slot = Int(truncatingIfNeeded: _cortado_thread_number()) & slotMask
     let word = _ReaderSlots.word(slots, slot)
     let ticket = _cortado_atomic_fetch_add_seq_cst(word, _ReaderSlots.enter)
     if _cortado_atomic_load_seq_cst(writer) != 0 {
@@ -176,10 +177,6 @@ enum _ReaderSlots {
     return (slots + offset).assumingMemoryBound(to: Int64.self)
   }
 
-  @inlinable @inline(__always)
-  static func index(for thread: _ThreadID, mask: Int) -> Int {
-    Int(truncatingIfNeeded: _mix64(UInt64(thread.raw))) & mask
-  }
 }
 
 // The pointers are shared by every thread using the cache; the shard is read

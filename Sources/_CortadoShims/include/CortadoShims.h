@@ -119,3 +119,8 @@ static inline void _cortado_spin_pause(void) {
 
 // Yields the processor (used while a writer waits for readers to leave).
 void _cortado_yield(void);
+
+// A small number for the calling thread, assigned in order of first use, so
+// that concurrent threads pick distinct reader slots (round robin) instead of
+// colliding by hash.
+int64_t _cortado_thread_number(void);
