@@ -20,6 +20,7 @@ extension HybridCache {
     let write = try prepareWrite(value, key: hybridKey, options: options)
     let sequence = state.withLock { state -> UInt64 in
       invalidateLocked(&state, hybridKey.local, keepFallback: false)
+      beginLocalWriteLocked(&state, hybridKey.local)
       let entry = localEntry(
         value, key: hybridKey, epoch: state.epoch, reliable: state.reliable, time: now(),
         freshFor: options.timeToLive.hybridNanoseconds, usableFor: write.localUsableFor, options: options
@@ -27,6 +28,7 @@ extension HybridCache {
       storeLocalLocked(entry, key: hybridKey)
       return state.queue.currentSequence
     }
+    defer { endLocalWrite(hybridKey) }
     let remoteKey = remoteKey(hybridKey)
     guard write.bytes.count <= configuration.maximumValueBytes else {
       // Not sent, but the store's older value must not outlive this write.
@@ -61,8 +63,10 @@ extension HybridCache {
     let hybridKey = makeKey(key)
     let sequence = state.withLock { state -> UInt64 in
       invalidateLocked(&state, hybridKey.local, keepFallback: false)
+      beginLocalWriteLocked(&state, hybridKey.local)
       return state.queue.currentSequence
     }
+    defer { endLocalWrite(hybridKey) }
     return await removeRemote(remoteKey(hybridKey), sequence: sequence)
   }
 

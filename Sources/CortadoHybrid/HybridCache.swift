@@ -293,14 +293,40 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
   }
 
   /// Ends a fill; stores `entry` in memory unless the key was invalidated
-  /// since the fill began (the value then reaches only the fill's callers).
+  /// since the fill began or this instance is writing it (the value then
+  /// reaches only the fill's callers).
   func endFill(_ key: HybridKey, _ ticket: FillTicket, storing entry: LocalEntry<Value>?) {
     state.withLock { state in
       guard var fill = state.fills[key.local] else { return }
-      let clean = fill.invalidatedAt <= ticket.sequence
+      let clean = fill.invalidatedAt <= ticket.sequence && fill.localWrites == 0
       fill.active -= 1
-      state.fills[key.local] = fill.active == 0 ? nil : fill
+      state.fills[key.local] = fill.isIdle ? nil : fill
       if clean, let entry { storeLocalLocked(entry, key: key) }
+    }
+  }
+
+  /// Starts a write or removal of `key` by this instance. Must be called
+  /// with `state` locked, together with the memory update.
+  ///
+  /// The store sends an instance no invalidation for its own writes
+  /// (`NOLOOP`), so the fill guard needs this instead: a fill may read the
+  /// store *before* the write reaches it, even when the fill began after the
+  /// write updated memory, and must then not put that older value back in
+  /// memory.
+  func beginLocalWriteLocked(_ state: inout HybridState, _ key: String) {
+    state.fills[key, default: FillGuard()].localWrites += 1
+  }
+
+  /// Ends a write or removal of `key` by this instance (whether or not it
+  /// reached the store): fills that began before now may have read the
+  /// replaced value, so they do not store what they read.
+  func endLocalWrite(_ key: HybridKey) {
+    state.withLock { state in
+      guard var fill = state.fills[key.local] else { return }
+      state.invalidationSequence &+= 1
+      fill.invalidatedAt = state.invalidationSequence
+      fill.localWrites -= 1
+      state.fills[key.local] = fill.isIdle ? nil : fill
     }
   }
 
@@ -366,7 +392,7 @@ struct HybridState: Sendable {
   var isShutDown = false
   /// Grows with every per-key invalidation.
   var invalidationSequence: UInt64 = 0
-  /// Fills in flight, by memory key.
+  /// Fills and local writes in flight, by memory key.
   var fills: [String: FillGuard] = [:]
   var queue: RecoveryQueue
   var statistics = HybridCacheStatistics()
@@ -380,9 +406,14 @@ struct HybridState: Sendable {
 }
 
 struct FillGuard: Sendable {
+  /// Fills in flight.
   var active = 0
+  /// Writes and removals by this instance in flight.
+  var localWrites = 0
   /// The invalidation sequence of the last invalidation of the key.
   var invalidatedAt: UInt64 = 0
+
+  var isIdle: Bool { active == 0 && localWrites == 0 }
 }
 
 struct FillTicket: Sendable {

@@ -197,6 +197,37 @@ struct HybridCacheTests {
     #expect(failing.statistics.failSafeFallbacks == 1)
   }
 
+  /// The store sends no invalidation for an instance's own writes, so a
+  /// read that reaches the store before the instance's write does must not
+  /// put the older value back in memory: after the write returns, the
+  /// instance reads its own write.
+  @Test(arguments: [false, true])
+  func aReadRacingTheInstancesOwnWriteDoesNotCacheTheOlderValue(removing: Bool) async throws {
+    let world = World()
+    let store = HeldWritesStore(world.server.makeStore())
+    let a = try HybridCache<String>(store: store, configuration: world.configuration())
+    world.server.externalSet(a.storageKey(forKey: "k"), bytes: envelopeBytes("old", key: "k"), timeToLive: .seconds(60))
+    await eventually { a.statistics.invalidatedKeys == 1 }
+
+    // The write updates memory at once but its store call is held. With a
+    // one-nanosecond memory lifetime, the next read misses memory and reads
+    // the store, which still has the old value.
+    let write = Task {
+      if removing {
+        _ = await a.removeValue(forKey: "k")
+      } else {
+        _ = try await a.setValue("new", forKey: "k", options: HybridCacheOptions(timeToLive: .seconds(60), localTimeToLive: .nanoseconds(1)))
+      }
+    }
+    await eventually { store.heldWrites.value == 1 }
+    world.clock.advance(by: .nanoseconds(1))
+    #expect(await a.value(forKey: "k") == "old")  // concurrent with the write: either answer is fine
+
+    await store.gate.open()
+    try await write.value
+    #expect(await a.value(forKey: "k") == (removing ? nil : "new"))
+  }
+
   @Test func fillOverlappingAnInvalidationIsNotCached() async throws {
     let world = World()
     let (a, storeA) = try world.instance()

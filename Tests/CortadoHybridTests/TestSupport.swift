@@ -42,18 +42,22 @@ actor Gate {
 struct LoaderFailure: Error, Equatable {}
 
 /// Waits (polling) until `condition` holds: invalidations arrive on the
-/// cache's own task. Fails the test after 60 seconds: generous, because on a
-/// 2-core machine the whole suite runs in parallel and CPU-heavy tests can
-/// keep the cooperative pool busy for many seconds.
+/// cache's own task. Fails the test only after 60 seconds *and* 60 000 polls:
+/// on a 2-core machine the whole suite runs in parallel and CPU-bound tests can
+/// keep the cooperative pool busy for a long time, during which this task (and
+/// the work it waits for) does not run at all. Counting polls makes the
+/// deadline stretch with that starvation instead of failing because of it.
 func eventually(
   _ comment: Comment? = nil,
   sourceLocation: SourceLocation = #_sourceLocation,
   _ condition: () -> Bool
 ) async {
   let deadline = ContinuousClock.now + .seconds(60)
+  var polls = 0
   while !condition() {
-    if ContinuousClock.now > deadline {
-      Issue.record(comment ?? "condition not met within 60 s", sourceLocation: sourceLocation)
+    polls += 1
+    if polls >= 60_000 && ContinuousClock.now > deadline {
+      Issue.record(comment ?? "condition not met within 60 s and 60 000 polls", sourceLocation: sourceLocation)
       return
     }
     try? await Task.sleep(for: .milliseconds(1))
@@ -120,4 +124,32 @@ func envelopeBytes(
     key: key,
     payload: Array(try! JSONEncoder().encode(value))
   ).encoded()
+}
+
+/// A store that holds every `set` and `remove` until the test releases it,
+/// so a test can read the store while an instance's own write is on its way.
+final class HeldWritesStore: RemoteCacheStore {
+  let base: InMemoryRemoteStore
+  let gate = Gate()
+  let heldWrites = Counter()
+
+  init(_ base: InMemoryRemoteStore) { self.base = base }
+
+  var state: RemoteCacheStoreState { base.state }
+  func get(_ key: String) async throws -> RemoteCacheEntry? { try await base.get(key) }
+  func get(_ keys: [String]) async throws -> [RemoteCacheEntry?] { try await base.get(keys) }
+  func set(_ key: String, bytes: [UInt8], timeToLive: Duration) async throws {
+    heldWrites.increment()
+    await gate.wait()
+    try await base.set(key, bytes: bytes, timeToLive: timeToLive)
+  }
+  func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws -> Bool {
+    try await base.setIfNotNewer(key, bytes: bytes, timeToLive: timeToLive, createdAtMilliseconds: createdAtMilliseconds)
+  }
+  func remove(_ keys: [String]) async throws {
+    heldWrites.increment()
+    await gate.wait()
+    try await base.remove(keys)
+  }
+  func invalidations() -> AsyncStream<RemoteCacheEvent> { base.invalidations() }
 }

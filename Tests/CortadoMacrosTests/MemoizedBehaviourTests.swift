@@ -45,11 +45,17 @@ final class Gate: @unchecked Sendable {
   }
 }
 
-/// Polls `condition` until it holds or `timeout` passes.
+/// Polls `condition` (every millisecond) until it holds; gives up only once
+/// `timeout` has passed *and* as many polls as that many milliseconds were
+/// made, so a cooperative pool starved by CPU-bound tests stretches the wait
+/// instead of failing it.
 func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
   let deadline = ContinuousClock.now + timeout
-  while ContinuousClock.now < deadline {
+  let minimumPolls = Int(timeout / .milliseconds(1))
+  var polls = 0
+  while polls < minimumPolls || ContinuousClock.now < deadline {
     if condition() { return true }
+    polls += 1
     try? await Task.sleep(for: .milliseconds(1))
   }
   return condition()

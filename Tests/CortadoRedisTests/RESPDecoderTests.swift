@@ -310,6 +310,32 @@ struct RESPEncoderTests {
         #expect(command.description == "CLIENT")
     }
 
+    @Test("a push inside a reply (Redis 7.0: PUBLISH to itself inside MULTI/EXEC) is delivered on its own, before the reply")
+    func pushInsideAReplyIsDeliveredOnItsOwn() {
+        // Captured from Redis 7.0.15: MULTI, SET, PUBLISH to a channel the
+        // connection subscribed, EXEC.
+        let exec = wire("*2\r\n+OK\r\n>3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$3\r\nmsg\r\n:1\r\n")
+        let message = RESPValue.push([.bulk("message"), .bulk("ch"), .bulk("msg")])
+        let expected = DecodeOutcome.values([message, .array([.simpleString("OK"), .integer(1)])])
+        #expect(decodeAll(exec, chunks: wholeChunks(exec)) == expected)
+        #expect(decodeAll(exec, chunks: byteChunks(exec)) == expected)
+        var generator = SeededGenerator(seed: 7)
+        for _ in 0..<50 {
+            #expect(decodeAll(exec, chunks: randomChunks(exec, using: &generator)) == expected)
+        }
+        // Deeper, in a set and a map, and an empty push; a push inside a push or an
+        // attribute stays where it is.
+        let nested = wire("*2\r\n*2\r\n:1\r\n>0\r\n:2\r\n~1\r\n>1\r\n+a\r\n+b\r\n%1\r\n+k\r\n>1\r\n+c\r\n+v\r\n>1\r\n>1\r\n+d\r\n")
+        #expect(decodeAll(nested, chunks: byteChunks(nested)) == .values([
+            .push([]),
+            .push([.simpleString("a")]),
+            .array([.array([.integer(1), .integer(2)]), .set([.simpleString("b")])]),
+            .push([.simpleString("c")]),
+            .map([RESPMapEntry(key: .simpleString("k"), value: .simpleString("v"))]),
+            .push([.push([.simpleString("d")])]),
+        ]))
+    }
+
     @Test("encode then decode is the identity for random values, in random splits")
     func roundTrip() {
         var generator = SeededGenerator(seed: 2024)
@@ -346,7 +372,9 @@ struct RESPEncoderTests {
         case 11: return .array(nil)
         case 12: return .array(children())
         case 13: return .set(children())
-        case 14: return .push([.bulk("invalidate")] + children())
+        // Pushes only at the top: one inside a reply is delivered on its own (see
+        // `pushInsideAReplyIsDeliveredOnItsOwn`).
+        case 14: return depth == 0 ? .push([.bulk("invalidate")] + children()) : .array(children())
         case 15: return .map(children().map { RESPMapEntry(key: $0, value: randomValue(depth: depth + 1, using: &generator)) })
         case 16:
             return .attribute(

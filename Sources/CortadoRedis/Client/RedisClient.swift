@@ -159,17 +159,26 @@ public final class RedisClient: Sendable {
 
     /// Sends raw commands as one write and returns their replies in order (error
     /// replies stay values). Internal: no command filtering.
+    /// With `epoch`, the commands run only on the connection of that epoch (else
+    /// `.notConnected`): see `RedisClientCore.submit`.
     func execute(
         _ commands: [RedisCommand],
         expectations: [ReplyExpectation]? = nil,
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        epoch: UInt64? = nil
     ) async throws -> [RESPValue] {
         let bytes = RedisClientCore.encode(commands)
         let expectations = expectations ?? Array(repeating: .reply, count: commands.count)
         let promise = self.eventLoop.makePromise(of: [RESPValue].self)
         let amount = TimeAmount(timeout ?? self.configuration.commandTimeout)
-        self.onLoop { $0.submit(bytes, expectations: expectations, timeout: amount, promise: promise) }
+        self.onLoop { $0.submit(bytes, expectations: expectations, timeout: amount, epoch: epoch, promise: promise) }
         return try await promise.futureResult.get()
+    }
+
+    /// Registers a synchronous observer of every event (see
+    /// `RedisClientCore.addObserver`). It stays registered until shutdown.
+    func observe(_ observer: RedisClientObserver) {
+        self.onLoop { $0.addObserver(observer) }
     }
 
     /// Sends one command and returns its reply; an error reply is thrown as
@@ -208,9 +217,14 @@ public final class RedisClient: Sendable {
     /// - Throws: `.serverError` when the transaction was refused (`EXECABORT`, e.g. a
     ///   queued command had a syntax error), `.transactionAborted` when EXEC returned null.
     public func transaction(_ commands: [RedisCommand], timeout: Duration? = nil) async throws -> [RESPValue] {
+        try await self.transaction(commands, timeout: timeout, epoch: nil)
+    }
+
+    /// `transaction(_:timeout:)`, optionally bound to the connection of `epoch`.
+    func transaction(_ commands: [RedisCommand], timeout: Duration?, epoch: UInt64?) async throws -> [RESPValue] {
         for command in commands { try Self.checkAllowed(command) }
         let all = [RedisCommand("MULTI")] + commands + [RedisCommand("EXEC")]
-        let replies = try await self.execute(all, timeout: timeout)
+        let replies = try await self.execute(all, timeout: timeout, epoch: epoch)
         if let message = replies[0].errorMessage { throw RedisClientError.serverError(message) }
         guard let exec = replies.last else { throw RedisClientError.unexpectedReply("no EXEC reply") }
         if let message = exec.errorMessage {

@@ -33,6 +33,9 @@ final class RedisClientCore {
     }
 
     private var eventSubscribers: [Int: EventSubscriber] = [:]
+    /// Synchronous observers (`RedisStore`): called on the loop, in order, with no
+    /// buffer in between, so a mirror of the state can never lag or drop.
+    private var observers: [Int: RedisClientObserver] = [:]
     private var stateSubscribers: [Int: AsyncStream<RedisConnectionState>.Continuation] = [:]
     private var connectWaiters: [Int: EventLoopPromise<RedisConnectionInfo>] = [:]
     private var shutdownWaiters: [EventLoopPromise<Void>] = []
@@ -71,6 +74,9 @@ final class RedisClientCore {
         if wasConnected { self.emit(.disconnected(reason)) }
         for (_, subscriber) in self.eventSubscribers { subscriber.continuation.finish() }
         self.eventSubscribers.removeAll()
+        let observers = self.observers
+        self.observers.removeAll()
+        for (_, observer) in observers { observer.finished() }
         for (_, continuation) in self.stateSubscribers { continuation.finish() }
         self.stateSubscribers.removeAll()
         if let promise { self.shutdownWaiters.append(promise) }
@@ -396,17 +402,22 @@ final class RedisClientCore {
 
     // MARK: Commands
 
+    /// Sends `bytes` on the current connection. With `epoch`, only on the
+    /// connection of that epoch: a caller that chose its commands for one connection
+    /// (for example: publish, or not, depending on the invalidation mode) must not
+    /// have them run on the next one; it gets `.notConnected` instead.
     func submit(
         _ bytes: ByteBuffer,
         expectations: [ReplyExpectation],
         timeout: TimeAmount,
+        epoch: UInt64? = nil,
         promise: EventLoopPromise<[RESPValue]>
     ) {
         switch self.state {
         case .shutdown:
             promise.fail(RedisClientError.shutdown)
-        case .connected:
-            guard let handler = self.handler else {
+        case .connected(let info):
+            guard let handler = self.handler, epoch == nil || epoch == info.epoch else {
                 promise.fail(RedisClientError.notConnected(self.lastReason))
                 return
             }
@@ -506,6 +517,7 @@ final class RedisClientCore {
     }
 
     private func emit(_ event: RedisClientEvent) {
+        for (_, observer) in self.observers { observer.event(event) }
         for (id, var subscriber) in self.eventSubscribers {
             if subscriber.droppedSome {
                 switch subscriber.continuation.yield(.eventsDropped) {
@@ -552,6 +564,19 @@ final class RedisClientCore {
 
     func removeEventSubscriber(_ id: Int) {
         self.eventSubscribers[id] = nil
+    }
+
+    /// Adds a synchronous observer. When a connection is up, the observer is told
+    /// at once with `.connected(info)`, so it cannot miss the connection that is
+    /// already there. After shutdown it is only told `finished`.
+    func addObserver(_ observer: RedisClientObserver) {
+        if case .shutdown = self.state {
+            observer.finished()
+            return
+        }
+        self.nextID += 1
+        self.observers[self.nextID] = observer
+        if case .connected(let info) = self.state { observer.event(.connected(info)) }
     }
 
     func addStateSubscriber(_ continuation: AsyncStream<RedisConnectionState>.Continuation) -> Int? {
@@ -601,4 +626,14 @@ final class RedisClientCore {
 
 @available(*, unavailable)
 extension RedisClientCore: Sendable {}
+
+/// A synchronous event observer of a client (see `RedisClientCore.addObserver`).
+/// Both closures run on the client's event loop and must return quickly (take a
+/// lock, yield to a stream); they must not call back into the client synchronously.
+struct RedisClientObserver: Sendable {
+    /// Every event, in connection order, as it happens.
+    var event: @Sendable (RedisClientEvent) -> Void
+    /// The client shut down; no event follows.
+    var finished: @Sendable () -> Void
+}
 #endif

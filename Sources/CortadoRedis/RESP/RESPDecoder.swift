@@ -16,6 +16,11 @@ import NIOCore
 /// an error the decoder keeps failing with the same error: the stream is unusable
 /// and its connection must be closed.
 ///
+/// A push frame found inside an array, set or map is returned on its own, as the
+/// next top-level value, and not counted as an element: pushes are out-of-band,
+/// and Redis before 7.2 may write one into the middle of a reply (see
+/// `decodeValue`). The interrupted reply is returned once it is complete.
+///
 /// Not supported (Redis never sends them): RESP3 streamed strings and aggregates
 /// (`$?`, `*?` …), which fail with ``RESPError/streamedValuesUnsupported``.
 public struct RESPDecoder: Sendable {
@@ -122,6 +127,14 @@ public struct RESPDecoder: Sendable {
             // Fold the completed value into the enclosing aggregates.
             while !self.stack.isEmpty {
                 let top = self.stack.count - 1
+                if case .push = completed, Self.isReplyAggregate(self.stack[top].kind) {
+                    // A push is out-of-band data, never an element of a reply: deliver
+                    // it now, and go on with the reply it interrupted. (Redis before
+                    // 7.2 writes pushes it generates for the connection itself into
+                    // the middle of a reply, e.g. the message of a PUBLISH to a
+                    // channel the connection subscribed, inside EXEC's array.)
+                    return completed
+                }
                 self.stack[top].elements.append(completed)
                 self.stack[top].remaining -= 1
                 if self.stack[top].remaining > 0 { break }
@@ -136,6 +149,14 @@ public struct RESPDecoder: Sendable {
                 if self.stack.isEmpty { return completed }
             }
             if self.stack.isEmpty { return completed }
+        }
+    }
+
+    /// Arrays, sets and maps: aggregates a push can interrupt (see `decodeValue`).
+    private static func isReplyAggregate(_ kind: Kind) -> Bool {
+        switch kind {
+        case .array, .set, .map: return true
+        case .push, .attribute, .attributed: return false
         }
     }
 

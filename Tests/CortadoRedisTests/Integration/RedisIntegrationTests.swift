@@ -132,6 +132,36 @@ struct RedisIntegrationTests {
         }
     }
 
+    @Test("publishing to its own channel inside MULTI/EXEC (Redis 7.0 writes the push into EXEC's reply): replies stay matched")
+    func publishToSelfInsideTransaction() async throws {
+        try await withRedisServer { server, clients in
+            let client = try await clients.connected(server.configuration())
+            let events = await EventRecorder.start(client)
+            try await client.subscribe(["self:ch"])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<4 {
+                    group.addTask {
+                        for i in 0..<50 {
+                            let results = try await client.transaction([
+                                RedisClient.setCommand("self:\(worker)", value: Array("\(i)".utf8)),
+                                RedisCommand("PUBLISH", "self:ch", RedisArgument("\(worker)-\(i)")),
+                                RedisCommand("ECHO", RedisArgument("e\(worker)-\(i)")),
+                            ])
+                            #expect(results == [.simpleString("OK"), .integer(1), .bulk("e\(worker)-\(i)")])
+                            #expect(try await client.send("ECHO", RedisArgument("after\(worker)-\(i)")).string == "after\(worker)-\(i)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let all = await events.waitUntil { events, _ in
+                events.filter { if case .message = $0 { true } else { false } }.count == 200
+            }
+            #expect(all, "every self-published message arrived as a message event")
+            #expect(await client.state.isConnected)
+        }
+    }
+
     // MARK: Invalidation
 
     @Test("BCAST tracking: others' writes, DEL, expiry and FLUSHDB invalidate; own writes (NOLOOP) and other prefixes do not")

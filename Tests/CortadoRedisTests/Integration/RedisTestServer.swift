@@ -172,8 +172,8 @@ final class RedisTestServer {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
+        var patience = Patience(.seconds(10))
+        while !patience.isExhausted {
             if Self.canConnect(port: self.port) { return }
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -207,8 +207,8 @@ final class RedisTestServer {
             }
             await admin.shutdown()
         }
-        let deadline = ContinuousClock.now + .seconds(5)
-        while Self.canConnect(port: self.port) && ContinuousClock.now < deadline {
+        var patience = Patience(.seconds(5))
+        while Self.canConnect(port: self.port) && !patience.isExhausted {
             try? await Task.sleep(for: .milliseconds(10))
         }
         self.stop()
@@ -372,8 +372,8 @@ actor EventRecorder {
     /// Waits until `predicate` holds for the events so far (polling every 5 ms), up
     /// to `timeout`. Returns whether it held.
     func waitUntil(timeout: Duration = .seconds(5), _ predicate: ([RedisClientEvent], Set<String>) -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        var patience = Patience(timeout)
+        while !patience.isExhausted {
             if predicate(self.events, self.keys) { return true }
             try? await Task.sleep(for: .milliseconds(5))
         }
@@ -382,8 +382,8 @@ actor EventRecorder {
 
     /// Waits until `key` was invalidated at least `count` times.
     func waitForInvalidations(of key: String, count: Int, timeout: Duration = .seconds(5)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        var patience = Patience(timeout)
+        while !patience.isExhausted {
             if self.keyCounts[key, default: 0] >= count { return true }
             try? await Task.sleep(for: .milliseconds(5))
         }
@@ -398,8 +398,8 @@ actor EventRecorder {
 extension RedisClient {
     /// Waits (up to `timeout`) for a connected state with an epoch of at least `epoch`.
     func waitForEpoch(_ epoch: UInt64, timeout: Duration = .seconds(10)) async throws -> RedisConnectionInfo {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        var patience = Patience(timeout)
+        while !patience.isExhausted {
             if case .connected(let info) = await self.state, info.epoch >= epoch { return info }
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -409,8 +409,8 @@ extension RedisClient {
     /// Waits (up to `timeout`) for a `disconnected` state and returns its reason
     /// (a reconnecting client passes through `connecting` in between).
     func waitForDisconnectReason(timeout: Duration = .seconds(5)) async throws -> RedisDisconnectReason {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        var patience = Patience(timeout)
+        while !patience.isExhausted {
             if case .disconnected(let reason) = await self.state { return reason }
             try await Task.sleep(for: .milliseconds(2))
         }
@@ -419,8 +419,8 @@ extension RedisClient {
 
     /// Waits (up to `timeout`) until the state is not `connected`.
     func waitForDisconnect(timeout: Duration = .seconds(10)) async throws -> RedisConnectionState {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        var patience = Patience(timeout)
+        while !patience.isExhausted {
             let state = await self.state
             if !state.isConnected { return state }
             try await Task.sleep(for: .milliseconds(5))
@@ -451,5 +451,28 @@ func percentile(_ sorted: [Duration], _ p: Double) -> Duration {
 func micros(_ duration: Duration) -> String {
     let (seconds, attoseconds) = duration.components
     return String(format: "%.0f µs", Double(seconds) * 1e6 + Double(attoseconds) / 1e12)
+}
+/// A deadline for polling loops that stretches when the test process is
+/// starved: it runs out only once `timeout` has passed *and* the loop has
+/// polled at least once per `interval` of it. On a 2-core machine other tests
+/// can keep the cooperative pool busy for seconds, during which neither the
+/// polling task nor the work it waits for runs.
+struct Patience {
+    let deadline: ContinuousClock.Instant
+    let minimumPolls: Int
+    var polls = 0
+
+    init(_ timeout: Duration, interval: Duration = .milliseconds(5)) {
+        self.deadline = ContinuousClock.now + timeout
+        self.minimumPolls = Int(timeout / interval)
+    }
+
+    /// Counts one poll; true once both the time and the polls are used up.
+    var isExhausted: Bool {
+        mutating get {
+            self.polls += 1
+            return self.polls > self.minimumPolls && ContinuousClock.now >= self.deadline
+        }
+    }
 }
 #endif
