@@ -63,8 +63,12 @@ struct SweeperTests {
     }
     cache[1] = 1
     clock.advance(by: .seconds(2))
+    // 20 s *and* 400 polls: a pool starved by CPU-bound tests stretches the
+    // wait instead of failing it.
     let deadline = ContinuousClock.now + .seconds(20)
-    while log.events.isEmpty && ContinuousClock.now < deadline {
+    var polls = 0
+    while log.events.isEmpty && (polls < 400 || ContinuousClock.now < deadline) {
+      polls += 1
       try await Task.sleep(for: .milliseconds(50))
     }
     #expect(log.events.map(\.reason) == [.expired])

@@ -28,12 +28,17 @@ final class Gate: @unchecked Sendable {
   var waiting: Int { state.withLock { $0.waiters.count } }
 }
 
-/// Polls `condition` (yielding in between) until it holds; fails the test
-/// after a generous number of rounds instead of hanging.
+/// Polls `condition` (yielding in between) until it holds; gives up, instead
+/// of hanging, once it has polled `rounds` times *and* 60 seconds have
+/// passed, so that a cooperative pool starved by CPU-bound tests stretches
+/// the wait rather than failing it.
 func eventually(_ condition: () -> Bool, rounds: Int = 2_000_000) async -> Bool {
-  for _ in 0..<rounds {
+  let deadline = ContinuousClock.now + .seconds(60)
+  var round = 0
+  while round < rounds || ContinuousClock.now < deadline {
     if condition() { return true }
-    await Task.yield()
+    round += 1
+    if round >= rounds { try? await Task.sleep(for: .milliseconds(1)) } else { await Task.yield() }
   }
   return condition()
 }
