@@ -40,7 +40,7 @@ extension _Shard {
       require(!isOccupied(cursor), "free list holds occupied slot \(cursor)")
       free += 1
       require(free <= fresh, "free list has a cycle")
-      cursor = meta[Int(cursor)].next
+      cursor = links[Int(cursor)].next
     }
     require(free + count == fresh, "free \(free) + count \(count) != handed-out slots \(fresh)")
     if costs != nil { require(cost == totalCost, "total cost \(totalCost) but entries sum to \(cost)") }
@@ -65,7 +65,7 @@ extension _Shard {
         while cursor >= 0 {
           require(self.region(of: cursor) == region, "slot \(cursor) in list \(region) has another region")
           weight += policyWeight(cursor)
-          cursor = meta[Int(cursor)].next
+          cursor = links[Int(cursor)].next
         }
         require(weight == listWeights[region], "region \(region) weight \(listWeights[region]) but holds \(weight)")
       }
@@ -85,7 +85,7 @@ extension _Shard {
         while member >= 0 {
           require(aux![Int(member)] == bucket, "slot \(member) points to the wrong LFU bucket")
           total += 1
-          member = meta[Int(member)].next
+          member = links[Int(member)].next
         }
         bucket = lfu.nexts[Int(bucket)]
       }
@@ -159,11 +159,11 @@ extension _Shard {
     var cursor = listHeads[list]
     while cursor >= 0 {
       if !isOccupied(cursor) { fatalError("Cortado invariant broken: list \(list) holds free slot \(cursor)") }
-      if meta[Int(cursor)].prev != previous { fatalError("Cortado invariant broken: list \(list) back link at \(cursor)") }
+      if links[Int(cursor)].prev != previous { fatalError("Cortado invariant broken: list \(list) back link at \(cursor)") }
       length += 1
       if length > count { fatalError("Cortado invariant broken: list \(list) has a cycle") }
       previous = cursor
-      cursor = meta[Int(cursor)].next
+      cursor = links[Int(cursor)].next
     }
     if listTails[list] != previous { fatalError("Cortado invariant broken: list \(list) tail") }
     return length

@@ -66,9 +66,9 @@ extension _Shard {
   @inlinable
   mutating func lfuAppend(_ slot: Int32, to bucket: Int32) {
     let tail = lfu.tails[Int(bucket)]
-    meta[Int(slot)].prev = tail
-    meta[Int(slot)].next = -1
-    if tail >= 0 { meta[Int(tail)].next = slot } else { lfu.heads[Int(bucket)] = slot }
+    links[Int(slot)].prev = tail
+    links[Int(slot)].next = -1
+    if tail >= 0 { links[Int(tail)].next = slot } else { lfu.heads[Int(bucket)] = slot }
     lfu.tails[Int(bucket)] = slot
     aux![Int(slot)] = bucket
   }
@@ -78,12 +78,12 @@ extension _Shard {
   @inlinable
   mutating func lfuUnlink(_ slot: Int32) -> (bucket: Int32, emptied: Bool) {
     let bucket = aux![Int(slot)]
-    let prev = meta[Int(slot)].prev
-    let next = meta[Int(slot)].next
-    if prev >= 0 { meta[Int(prev)].next = next } else { lfu.heads[Int(bucket)] = next }
-    if next >= 0 { meta[Int(next)].prev = prev } else { lfu.tails[Int(bucket)] = prev }
-    meta[Int(slot)].prev = -1
-    meta[Int(slot)].next = -1
+    let prev = links[Int(slot)].prev
+    let next = links[Int(slot)].next
+    if prev >= 0 { links[Int(prev)].next = next } else { lfu.heads[Int(bucket)] = next }
+    if next >= 0 { links[Int(next)].prev = prev } else { lfu.tails[Int(bucket)] = prev }
+    links[Int(slot)].prev = -1
+    links[Int(slot)].next = -1
     return (bucket, lfu.heads[Int(bucket)] < 0)
   }
 

@@ -139,12 +139,12 @@ extension _Shard {
 
   @inlinable @inline(__always)
   func region(of slot: Int32) -> Int {
-    Int(meta[Int(slot)].flags & _NodeFlag.regionMask)
+    Int(links[Int(slot)].region)
   }
 
   @inlinable
   mutating func setRegion(_ slot: Int32, _ region: Int) {
-    meta[Int(slot)].flags = (meta[Int(slot)].flags & ~_NodeFlag.regionMask) | UInt8(region)
+    links[Int(slot)].region = UInt8(truncatingIfNeeded: region)
   }
 
   @inlinable
@@ -159,17 +159,17 @@ extension _Shard {
   /// Adds the node's pending hits to the sketch.
   @inlinable
   mutating func flushHits(_ slot: Int32) {
-    let hits = meta[Int(slot)].pendingHits
+    let hits = links[Int(slot)].pendingHits
     if hits != 0 {
-      meta[Int(slot)].pendingHits = 0
+      links[Int(slot)].pendingHits = 0
       sketch.increment(meta[Int(slot)].hash, by: Int(hits))
     }
   }
 
   @inlinable
   mutating func tinyLFUAccess(_ slot: Int32) {
-    let hits = meta[Int(slot)].pendingHits &+ 1
-    meta[Int(slot)].pendingHits = hits
+    let hits = links[Int(slot)].pendingHits &+ 1
+    links[Int(slot)].pendingHits = hits
     if hits >= 8 { flushHits(slot) }
     switch region(of: slot) {
     case 0:

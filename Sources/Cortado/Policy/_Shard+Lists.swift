@@ -1,4 +1,4 @@
-// Intrusive doubly linked lists over the arena's `meta[slot].prev/next`.
+// Intrusive doubly linked lists over the arena's `links[slot].prev/next`.
 // A shard has up to three (W-TinyLFU's window, probation and protected; the
 // other policies use list 0). Head is the eviction end (least recently used or
 // oldest), tail the most recent end.
@@ -7,10 +7,10 @@ extension _Shard {
   @inlinable
   mutating func listAppend(_ list: Int, _ slot: Int32) {
     let tail = listTails[list]
-    meta[Int(slot)].prev = tail
-    meta[Int(slot)].next = -1
+    links[Int(slot)].prev = tail
+    links[Int(slot)].next = -1
     if tail >= 0 {
-      meta[Int(tail)].next = slot
+      links[Int(tail)].next = slot
     } else {
       listHeads[list] = slot
     }
@@ -19,20 +19,20 @@ extension _Shard {
 
   @inlinable
   mutating func listRemove(_ list: Int, _ slot: Int32) {
-    let prev = meta[Int(slot)].prev
-    let next = meta[Int(slot)].next
+    let prev = links[Int(slot)].prev
+    let next = links[Int(slot)].next
     if prev >= 0 {
-      meta[Int(prev)].next = next
+      links[Int(prev)].next = next
     } else {
       listHeads[list] = next
     }
     if next >= 0 {
-      meta[Int(next)].prev = prev
+      links[Int(next)].prev = prev
     } else {
       listTails[list] = prev
     }
-    meta[Int(slot)].prev = -1
-    meta[Int(slot)].next = -1
+    links[Int(slot)].prev = -1
+    links[Int(slot)].next = -1
   }
 
   @inlinable

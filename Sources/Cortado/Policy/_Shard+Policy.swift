@@ -67,7 +67,7 @@ extension _Shard {
   @inlinable
   mutating func policyCostChanged(_ slot: Int32, from oldCost: Int, to newCost: Int) {
     guard settings.policy == .windowTinyLFU, tinyLFUWeighsByCost else { return }
-    let region = Int(meta[Int(slot)].flags & _NodeFlag.regionMask)
+    let region = Int(links[Int(slot)].region)
     listWeights[region] += newCost - oldCost
     if region == 2 { demoteProtectedOverflow() }
   }

@@ -149,10 +149,18 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     let hash = key.hashValue
     let stripe = stripe(for: hash)
     let now = readTime()
-    switch stripe.sharedLookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now) {
-    case .value(let value): return value
-    case .miss: return nil
-    case .exclusive: break
+    // A writer in the stripe is usually a short drain: wait for it a few
+    // times before queueing on the lock.
+    var attempts = 0
+    lookup: while true {
+      switch stripe.sharedLookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now) {
+      case .value(let value): return value
+      case .miss: return nil
+      case .exclusive: break lookup
+      case .busy:
+        attempts += 1
+        if attempts > 4 || !stripe.awaitWriterExit() { break lookup }
+      }
     }
     stripe.lock()
     let value = stripe.shard.pointee.lookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now)

@@ -278,6 +278,7 @@ extension _Shard {
     let slot = allocateSlot()
     pairs.pointer(Int(slot)).initialize(to: _Pair(key: key, value: value))
     meta[Int(slot)] = _Meta()
+    links[Int(slot)] = _Links()
     meta[Int(slot)].hash = hash
     meta[Int(slot)].flags = _NodeFlag.occupied
     history[Int(slot)] = _History(writeTime: now, stamp: nextStamp())

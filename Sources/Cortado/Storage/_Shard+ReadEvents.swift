@@ -8,15 +8,45 @@ extension _Shard {
   /// expired entry to remove, due entries waiting to be reclaimed (amortised
   /// expiry work is shared by every operation), a wheel tick to advance, or an
   /// idle deadline to slide.
+  ///
+  /// Static, on the pointer, and reading single fields: a drain of the read
+  /// buffers may change other fields of the shard meanwhile (the policy's
+  /// lists and sketch), so a lookup must never copy the shard as a whole (a
+  /// method call on `pointee` does in debug builds, retaining its arrays).
   @inlinable @inline(__always)
-  func sharedFind(_ key: Key, hash: UInt32, now: Int64) -> (slot: Int32, needsLock: Bool) {
-    let slot = find(key, hash: hash)
-    guard timers != nil else { return (slot, false) }
-    if now >> 24 != wheelTime >> 24 || hasDue { return (slot, true) }
+  static func sharedFind(
+    _ shard: UnsafeMutablePointer<Self>, _ key: Key, hash: UInt32, now: Int64
+  ) -> (slot: Int32, needsLock: Bool) {
+    let meta = shard.pointee.meta
+    let slot = sharedIndexLookup(shard, key, hash: hash, meta: meta)
+    guard let timers = shard.pointee.timers else { return (slot, false) }
+    let wheelTime = shard.pointee.wheelTime
+    if now >> 24 != wheelTime >> 24 || Int(timers[_Wheel.due].next) != _Wheel.due { return (slot, true) }
     guard slot >= 0 else { return (slot, false) }
-    if isUnavailable(slot, now: Swift.max(now, wheelTime)) { return (slot, true) }
-    if let freshness, freshness[Int(slot)].idle > 0 { return (slot, true) }
+    let record = meta[Int(slot)]
+    if record.deadline <= Swift.max(now, wheelTime) || record.flags & _NodeFlag.stale != 0 { return (slot, true) }
+    if let freshness = shard.pointee.freshness, freshness[Int(slot)].idle > 0 { return (slot, true) }
     return (slot, false)
+  }
+
+  /// `find(_:hash:)` for `sharedFind`: the same probe, field by field.
+  @inlinable @inline(__always)
+  static func sharedIndexLookup(
+    _ shard: UnsafeMutablePointer<Self>, _ key: Key, hash: UInt32, meta: _Strided<_Meta>
+  ) -> Int32 {
+    let index = shard.pointee.index
+    let mask = shard.pointee.indexMask
+    let pairs = shard.pointee.pairs
+    var bucket = Int(hash) & mask
+    while true {
+      let stored = index[bucket]
+      if stored == 0 { return -1 }
+      let slot = Int(stored &- 1)
+      if meta[slot].hash == hash && pairs[slot].key == key {
+        return Int32(truncatingIfNeeded: slot)
+      }
+      bucket = (bucket &+ 1) & mask
+    }
   }
 
   /// Applies the events readers recorded, slot by slot in recording order,

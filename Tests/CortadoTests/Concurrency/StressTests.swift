@@ -79,6 +79,33 @@ struct StressTests {
             "insertions \(statistics.insertionCount), left \(left), stored \(stillStored)")
   }
 
+  /// Reads that fill their event buffers apply them without excluding the
+  /// other readers (`_Stripe.drainReadEvents`): the policy's lists change
+  /// while lookups run beside them. Mostly hits, a few writes; afterwards the
+  /// lists, the index and the counts must still agree.
+  @Test("policy drains beside readers keep the lists intact", arguments: [EvictionPolicy.windowTinyLFU, .lru, .lfu])
+  func drainsBesideReaders(policy: EvictionPolicy) {
+    let capacity = 256
+    let cache = makeCache(Int.self, Int.self, maximumCount: capacity, policy: policy, clock: ManualClock(), stripes: 2)
+    for key in 0..<capacity { cache[key] = key * 3 }
+    let wrongValues = Locked(0)
+    DispatchQueue.concurrentPerform(iterations: 6) { worker in
+      var generator = SystemRandomNumberGenerator()
+      for step in 0..<20_000 {
+        // Skewed keys, so that the same hot entries move in every drain.
+        let key = Int.random(in: 0..<16, using: &generator) * Int.random(in: 1..<capacity / 8, using: &generator)
+        if step % 64 == worker {
+          cache[key] = key * 3
+        } else if let value = cache[key], value != key * 3 {
+          wrongValues.withLock { $0 += 1 }
+        }
+      }
+    }
+    #expect(wrongValues.current == 0)
+    #expect(cache.count <= capacity)
+    cache._checkInvariants()
+  }
+
   @Test("shared reads never see a torn or foreign value", arguments: [1, 8])
   func sharedReadsAgainstWriters(stripes: Int) {
     // Values are objects that know their key; readers run without the lock
