@@ -54,21 +54,27 @@ extension _Shard {
   @inlinable
   mutating func applyReadEvents(slots: UnsafeMutableRawPointer, count: Int) {
     for index in 0..<count {
-      let word = _ReaderSlots.word(slots, index)
-      var current = _cortado_atomic_load(word)
-      let recorded = Swift.min(Int(current >> 32), _ReaderSlots.capacity)
-      if recorded == 0 && current >> 32 == 0 { continue }
-      for position in 0..<recorded {
-        let pointer = _ReaderSlots.event(slots, index, position)
-        let event = UInt64(bitPattern: _cortado_atomic_load_relaxed(pointer))
-        if event == 0 { continue }  // claimed by a reader that then deferred to a writer
-        _cortado_atomic_store_relaxed(pointer, 0)
-        applyReadEvent(event)
-      }
-      // Reset the position, keeping the count of readers that arrived since
-      // (they saw the writer flag and will leave without recording).
-      while !_cortado_atomic_compare_exchange(word, &current, current & _ReaderSlots.activeMask) {}
+      applyReadEvents(slots: slots, slot: index)
     }
+  }
+
+  /// Applies and empties the events of one reader slot.
+  @inlinable
+  mutating func applyReadEvents(slots: UnsafeMutableRawPointer, slot index: Int) {
+    let word = _ReaderSlots.word(slots, index)
+    var current = _cortado_atomic_load(word)
+    let recorded = Swift.min(Int(current >> 32), _ReaderSlots.capacity)
+    if recorded == 0 && current >> 32 == 0 { return }
+    for position in 0..<recorded {
+      let pointer = _ReaderSlots.event(slots, index, position)
+      let event = UInt64(bitPattern: _cortado_atomic_load_relaxed(pointer))
+      if event == 0 { continue }  // claimed by a reader that then deferred to a writer
+      _cortado_atomic_store_relaxed(pointer, 0)
+      applyReadEvent(event)
+    }
+    // Reset the position, keeping the count of readers that arrived since
+    // (they saw the writer flag and will leave without recording).
+    while !_cortado_atomic_compare_exchange(word, &current, current & _ReaderSlots.activeMask) {}
   }
 
   @inlinable

@@ -90,19 +90,21 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
     return true
   }
 
-  /// Applies the recorded reads, if no other writer holds the stripe,
-  /// *without* excluding readers.
+  /// Applies the reads recorded in `slot` (the caller's own), if no other
+  /// writer holds the stripe, *without* excluding readers.
   ///
   /// Safe because applying a read event changes only what lookups never
   /// read: the policy's links (`_Links`), list ends and weights, the sketch
   /// and the hit and miss counts. It never evicts or moves an entry, and the
   /// event buffers are atomics. Readers therefore never wait for this drain,
   /// which touches one policy node per event: measured, waiting for it cut
-  /// two-thread reads to ~1.2× one thread.
+  /// two-thread reads to ~1.2× one thread. Only the caller's own slot is
+  /// drained, so that reading threads never write each other's slot lines;
+  /// writers drain every slot.
   @inlinable
-  func drainReadEvents() {
+  func drainReadEvents(slot: Int) {
     guard _cortado_try_lock(mutex.word) else { return }
-    shard.pointee.applyReadEvents(slots: slots, count: slotMask + 1)
+    shard.pointee.applyReadEvents(slots: slots, slot: slot)
     mutex.unlock()
   }
 
@@ -172,7 +174,7 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
     _cortado_atomic_fetch_add(word, -1)
     if position == _ReaderSlots.capacity - 1 {
       // This read filled the buffer: apply it now if nobody else is writing.
-      drainReadEvents()
+      drainReadEvents(slot: slot)
     }
     return value.map { .value($0) } ?? .miss
   }
