@@ -3,6 +3,7 @@ import NIOCore
 
 /// A value read together with its remaining time to live.
 public struct RedisEntry: Sendable, Hashable {
+    /// The value, as stored (binary-safe).
     public var value: [UInt8]
     /// Milliseconds left (`PTTL`), or nil when the key has no expiry.
     public var ttlMilliseconds: Int64?
@@ -10,6 +11,7 @@ public struct RedisEntry: Sendable, Hashable {
 
 /// The condition of `SET`.
 public enum RedisSetCondition: Sendable, Hashable {
+    /// Unconditionally (plain `SET`).
     case always
     /// `NX`: only if the key does not exist.
     case ifNotExists

@@ -28,6 +28,7 @@ import NIOSSL
 ///   the caller waits at most for the command's deadline.
 /// - `shutdown()` must be called (or `run()` used) to stop the reconnect loop.
 public final class RedisClient: Sendable {
+    /// The configuration the client was made with.
     public let configuration: RedisClientConfiguration
     /// The loop that runs this client's connection and state machine.
     public let eventLoop: any EventLoop
@@ -247,6 +248,8 @@ public final class RedisClient: Sendable {
         try await promise.futureResult.get()
     }
 
+    /// Unsubscribes from `channels` (waiting for the server to confirm, up to
+    /// `timeout` or the command deadline).
     public func unsubscribe(_ channels: [String], timeout: Duration? = nil) async throws {
         let promise = self.eventLoop.makePromise(of: Void.self)
         let amount = TimeAmount(timeout ?? self.configuration.commandTimeout)

@@ -7,15 +7,19 @@ import NIOSSL
 /// Defaults are tuned for a cache on a nearby server: short command deadlines, a
 /// 1 s idle health check, and quick reconnects (see docs/redis-client.md).
 public struct RedisClientConfiguration: Sendable {
+    /// Host name or IP address of the server.
     public var host: String
+    /// TCP port of the server (6379 by default).
     public var port: Int
     /// ACL user name; `nil` authenticates as `default` when a password is set.
     public var username: String?
+    /// Password for `AUTH` (with `username`, an ACL user); `nil` for none.
     public var password: String?
     /// Database selected with `SELECT` during every handshake.
     public var database: Int
     /// Sent with `HELLO ... SETNAME` (visible in `CLIENT LIST`).
     public var clientName: String?
+    /// TLS for the connection; `nil` for plain TCP.
     public var tls: RedisTLSConfiguration?
 
     /// TCP connect deadline; the same deadline also bounds the TLS handshake and the
@@ -45,6 +49,8 @@ public struct RedisClientConfiguration: Sendable {
     /// grow without bound).
     public var eventBufferLimit: Int
 
+    /// A configuration with the given settings; every parameter has the default
+    /// described on its property.
     public init(
         host: String = "127.0.0.1",
         port: Int = 6379,
@@ -111,10 +117,14 @@ public struct RedisClientConfiguration: Sendable {
 /// the same server; the default keeps half of the delay fixed so that a client
 /// never retries in a tight loop.
 public struct RedisBackoff: Sendable, Hashable {
+    /// The delay before the first reconnect attempt.
     public var initial: Duration
+    /// The longest delay, however many attempts failed.
     public var maximum: Duration
+    /// The randomised fraction of each delay, from 0 (none) to 1 ("full jitter").
     public var jitter: Double
 
+    /// A backoff from `initial` doubling up to `maximum`, with `jitter`.
     public init(initial: Duration = .milliseconds(50), maximum: Duration = .seconds(5), jitter: Double = 0.5) {
         self.initial = initial
         self.maximum = maximum
@@ -140,6 +150,7 @@ extension Duration {
 
 /// How the client is told about writes made by others.
 public struct RedisInvalidationConfiguration: Sendable, Hashable {
+    /// The mechanism.
     public enum Mode: Sendable, Hashable {
         /// No invalidations.
         case none
@@ -153,6 +164,7 @@ public struct RedisInvalidationConfiguration: Sendable, Hashable {
         case automatic
     }
 
+    /// The mechanism in use.
     public var mode: Mode
     /// BCAST prefixes (must not overlap; empty means every key).
     public var prefixes: [String]
@@ -161,6 +173,8 @@ public struct RedisInvalidationConfiguration: Sendable, Hashable {
     /// Add `NOLOOP`: no invalidations for this connection's own writes.
     public var noLoop: Bool
 
+    /// A configuration with the given mechanism and parameters; prefer the
+    /// static factories below.
     public init(mode: Mode, prefixes: [String] = [], channel: String? = nil, noLoop: Bool = true) {
         self.mode = mode
         self.prefixes = prefixes
@@ -168,16 +182,21 @@ public struct RedisInvalidationConfiguration: Sendable, Hashable {
         self.noLoop = noLoop
     }
 
+    /// No invalidations.
     public static let none = RedisInvalidationConfiguration(mode: .none)
 
+    /// Server-assisted tracking in broadcast mode for `prefixes`.
     public static func tracking(prefixes: [String], noLoop: Bool = true) -> Self {
         .init(mode: .tracking, prefixes: prefixes, noLoop: noLoop)
     }
 
+    /// Invalidations published by writers on `channel`.
     public static func pubSub(channel: String) -> Self {
         .init(mode: .pubSub, channel: channel)
     }
 
+    /// Tracking for `prefixes`, falling back to pub/sub on `fallbackChannel`
+    /// when the server refuses tracking.
     public static func automatic(prefixes: [String], fallbackChannel: String, noLoop: Bool = true) -> Self {
         .init(mode: .automatic, prefixes: prefixes, channel: fallbackChannel, noLoop: noLoop)
     }
@@ -202,11 +221,13 @@ public struct RedisInvalidationConfiguration: Sendable, Hashable {
 
 /// TLS for the connection: a NIOSSL configuration and the name to verify.
 public struct RedisTLSConfiguration: Sendable {
+    /// SwiftNIO SSL's configuration: trust roots, client certificate, protocols.
     public var configuration: TLSConfiguration
     /// Name sent with SNI and checked against the certificate. `nil` uses the host
     /// when it is a name; an IP host is checked against the certificate's IP SANs.
     public var serverName: String?
 
+    /// TLS with `configuration`, verifying `serverName` (or the host).
     public init(configuration: TLSConfiguration, serverName: String? = nil) {
         self.configuration = configuration
         self.serverName = serverName

@@ -18,6 +18,7 @@ public enum RedisClientError: Error, Sendable, Hashable {
     case unsupportedCommand(String)
     /// `EXEC` returned null: the transaction was aborted.
     case transactionAborted
+    /// The configuration cannot work (for example overlapping tracking prefixes).
     case invalidConfiguration(String)
     /// `waitUntilConnected` gave up.
     case connectWaitTimedOut(RedisDisconnectReason?)
@@ -52,26 +53,40 @@ extension RedisClientError: CustomStringConvertible {
 
 /// Why a connection ended (or could not be made).
 public struct RedisDisconnectReason: Sendable, Hashable, CustomStringConvertible {
+    /// What ended the connection.
     public enum Kind: Sendable, Hashable {
+        /// The TCP connection could not be made in time.
         case connectFailed
+        /// The TLS handshake or certificate verification failed.
         case tlsFailed
+        /// `HELLO`, `SELECT` or the handshake deadline failed.
         case handshakeFailed
+        /// The server refused the credentials.
         case authenticationFailed
+        /// The server refused `CLIENT TRACKING` and no fallback was allowed.
         case trackingRefused
+        /// A command missed its deadline; the connection was recycled.
         case commandTimeout
+        /// A health-check `PING` missed its deadline (a half-open socket).
         case healthCheckTimeout
+        /// The server sent bytes the RESP decoder rejected.
         case protocolError
+        /// The server closed the connection.
         case closedByPeer
+        /// Writing to the socket failed.
         case writeFailed
         /// `RedisClient.closeConnection()` (the client reconnects).
         case closedByClient
+        /// The client was shut down.
         case shutdown
     }
 
+    /// What ended the connection.
     public var kind: Kind
     /// Human-readable detail; never contains keys or values.
     public var message: String
 
+    /// A reason of `kind` with a human-readable `message`.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
@@ -82,8 +97,11 @@ public struct RedisDisconnectReason: Sendable, Hashable, CustomStringConvertible
 
 /// The invalidation mechanism in force on a connection.
 public enum RedisActiveInvalidation: Sendable, Hashable {
+    /// No invalidations.
     case none
+    /// Server-assisted tracking of these prefixes.
     case tracking(prefixes: [String])
+    /// A subscription to this channel.
     case pubSub(channel: String)
 }
 
@@ -94,7 +112,9 @@ public struct RedisConnectionInfo: Sendable, Hashable {
     public var epoch: UInt64
     /// The server's id for this connection (`CLIENT ID`), from `HELLO`.
     public var clientID: Int64?
+    /// The server version from `HELLO`.
     public var serverVersion: String?
+    /// The invalidation mechanism in force on this connection.
     public var invalidation: RedisActiveInvalidation
 }
 
@@ -108,8 +128,10 @@ public enum RedisConnectionState: Sendable, Hashable {
     case connected(RedisConnectionInfo)
     /// Not connected; the next attempt is scheduled.
     case disconnected(RedisDisconnectReason)
+    /// `shutdown()` was called; the client stays down.
     case shutdown
 
+    /// Whether commands can be sent now.
     public var isConnected: Bool {
         if case .connected = self { return true }
         return false

@@ -36,6 +36,7 @@ public struct RESPDecoder: Sendable {
         /// Longest line of a line-based value (simple string, error, number, header).
         public var maxLineLength: Int
 
+        /// Limits with the given bounds (values below a sane minimum are raised to it).
         public init(
             maxBulkLength: Int = 64 * 1024 * 1024,
             maxAggregateLength: Int = 1024 * 1024,
@@ -49,10 +50,12 @@ public struct RESPDecoder: Sendable {
         }
     }
 
+    /// The limits this decoder enforces.
     public let limits: Limits
     private var stack: [Frame] = []
     private var failure: RESPError?
 
+    /// A decoder that rejects input beyond `limits`.
     public init(limits: Limits = Limits()) {
         self.limits = limits
     }

@@ -5,12 +5,18 @@ import NIOCore
 public struct RedisArgument: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
     CustomStringConvertible
 {
+    /// The argument as sent.
     public var bytes: [UInt8]
 
+    /// An argument of raw bytes.
     public init(bytes: [UInt8]) { self.bytes = bytes }
+    /// A string argument, as UTF-8.
     public init(_ string: String) { self.bytes = Array(string.utf8) }
+    /// An integer argument, in decimal (as Redis expects numbers).
     public init<I: BinaryInteger>(_ integer: I) { self.bytes = Array(String(integer).utf8) }
+    /// A string literal argument, as UTF-8.
     public init(stringLiteral value: String) { self.init(value) }
+    /// An integer literal argument, in decimal.
     public init(integerLiteral value: Int) { self.init(value) }
 
     public var description: String { String(decoding: self.bytes, as: UTF8.self) }
@@ -18,14 +24,18 @@ public struct RedisArgument: Sendable, Hashable, ExpressibleByStringLiteral, Exp
 
 /// A Redis command: its name and arguments, sent as a RESP array of bulk strings.
 public struct RedisCommand: Sendable, Hashable, CustomStringConvertible {
+    /// The command name followed by its arguments.
     public var arguments: [RedisArgument]
 
+    /// A command from its full argument list, name first.
     public init(_ arguments: [RedisArgument]) { self.arguments = arguments }
 
+    /// The command `name` with `arguments`.
     public init(_ name: String, _ arguments: RedisArgument...) {
         self.arguments = [RedisArgument(name)] + arguments
     }
 
+    /// The command `name` with `arguments`.
     public init(_ name: String, arguments: [RedisArgument]) {
         self.arguments = [RedisArgument(name)] + arguments
     }

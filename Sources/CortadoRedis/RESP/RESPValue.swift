@@ -42,9 +42,12 @@ public enum RESPValue: Sendable, Equatable {
 
 /// One key/value pair of a RESP3 map or attribute.
 public struct RESPMapEntry: Sendable, Equatable {
+    /// The key.
     public var key: RESPValue
+    /// The value.
     public var value: RESPValue
 
+    /// A pair of `key` and `value`.
     public init(key: RESPValue, value: RESPValue) {
         self.key = key
         self.value = value
