@@ -149,8 +149,8 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     let hash = key.hashValue
     let stripe = stripe(for: hash)
     let now = readTime()
-    // A writer in the stripe is usually a short drain: wait for it a few
-    // times before queueing on the lock.
+    // A writer in the stripe is usually short: wait for it, spinning, a
+    // couple of times before queueing on the lock.
     var attempts = 0
     lookup: while true {
       switch stripe.sharedLookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now) {
@@ -159,7 +159,7 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
       case .exclusive: break lookup
       case .busy:
         attempts += 1
-        if attempts > 4 || !stripe.awaitWriterExit() { break lookup }
+        if attempts > 2 || !stripe.awaitWriterExit() { break lookup }
       }
     }
     stripe.lock()

@@ -63,8 +63,9 @@ extension _Shard {
   mutating func applyReadEvents(slots: UnsafeMutableRawPointer, slot index: Int) {
     let word = _ReaderSlots.word(slots, index)
     var current = _cortado_atomic_load(word)
-    let recorded = Swift.min(Int(current >> 32), _ReaderSlots.capacity)
-    if recorded == 0 && current >> 32 == 0 { return }
+    let claimed = Int(truncatingIfNeeded: UInt64(bitPattern: current) >> 32)
+    if claimed == 0 { return }
+    let recorded = Swift.min(claimed, _ReaderSlots.capacity)
     for position in 0..<recorded {
       let pointer = _ReaderSlots.event(slots, index, position)
       let event = UInt64(bitPattern: _cortado_atomic_load_relaxed(pointer))
@@ -72,8 +73,11 @@ extension _Shard {
       _cortado_atomic_store_relaxed(pointer, 0)
       applyReadEvent(event)
     }
-    // Reset the position, keeping the count of readers that arrived since
-    // (they saw the writer flag and will leave without recording).
+    // Reset the position, keeping the count of readers inside. A reader that
+    // claimed a position before the reset but stores after it leaves a
+    // stray event: it is overwritten by the next claim of that position, or
+    // applied once (events are validated against the slot's occupant, so it
+    // is at worst one extra use of a live entry).
     while !_cortado_atomic_compare_exchange(word, &current, current & _ReaderSlots.activeMask) {}
   }
 

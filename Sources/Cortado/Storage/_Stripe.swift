@@ -25,8 +25,8 @@ import _CortadoShims
 /// Events are applied in the order each slot recorded them, before any
 /// eviction decision: single-threaded behaviour is exactly what it would be if
 /// every read updated the policy itself (the cachetools-equivalence tests rely
-/// on it). When a slot's buffer fills, the reader drains the buffers if the
-/// lock is free, *without* raising the writer flag: applying an event changes
+/// on it). When a slot's buffer is full, the reader applies that slot's
+/// events if the lock is free, *without* raising the writer flag: applying an event changes
 /// only policy state that lookups never read (`_Links`, list ends, sketch,
 /// counts), so other readers go on meanwhile. Under contention, later events
 /// are dropped (as in Caffeine's read buffers): the policy sees a sample of
@@ -82,14 +82,6 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
     excludeReaders()
   }
 
-  /// Takes the stripe only if no other writer holds it.
-  @inlinable
-  func tryLock() -> Bool {
-    guard _cortado_try_lock(mutex.word) else { return false }
-    excludeReaders()
-    return true
-  }
-
   /// Applies the reads recorded in `slot` (the caller's own), if no other
   /// writer holds the stripe, *without* excluding readers.
   ///
@@ -133,10 +125,10 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
   /// Waits, spinning, for a writer to leave the stripe; false if it stays
   /// longer than a short drain of the read buffers takes.
   ///
-  /// Most writers a reader meets are other readers applying a full event
-  /// buffer, which takes well under a microsecond. Waiting for them on the
-  /// lock instead puts the reader to sleep in the kernel once the lock's own
-  /// spin runs out, and a sleep and a wake-up cost far more than the drain.
+  /// Writers (a set, a removal, a locked read, the sweeper) usually hold the
+  /// stripe for well under a microsecond. Waiting for them on the lock
+  /// instead puts the reader to sleep in the kernel once the lock's own spin
+  /// runs out, and a sleep and a wake-up cost far more than the write.
   @inlinable
   func awaitWriterExit() -> Bool {
     for _ in 0..<256 {
@@ -146,9 +138,9 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
     return false
   }
 
-  /// A read that writes nothing shared: the live value, `nil` for a miss, or
-  /// `.exclusive` when the read must take the lock (a writer is active, or
-  /// the entry slides an idle deadline).
+  /// A read that writes nothing shared: the live value, `nil` for a miss,
+  /// `.busy` when a writer holds the stripe, or `.exclusive` when the read
+  /// must take the lock (it has expiry work to do, or slides an idle deadline).
   @inlinable
   func sharedLookup(_ key: Key, hash: UInt32, now: Int64) -> _SharedRead<Value> {
     let slot = Int(truncatingIfNeeded: _cortado_thread_number()) & slotMask
@@ -163,7 +155,9 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
       _cortado_atomic_fetch_add(word, -1)
       return .exclusive
     }
-    let position = Int(ticket >> 32)
+    // Unsigned: the position must never read as negative, however long a
+    // slot went without a drain.
+    let position = Int(truncatingIfNeeded: UInt64(bitPattern: ticket) >> 32)
     if position < _ReaderSlots.capacity {
       let event = found.slot >= 0
         ? UInt64(UInt32(bitPattern: found.slot &+ 1)) | UInt64(hash) &<< 32
@@ -172,8 +166,11 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
     }
     let value = found.slot >= 0 ? shard.pointee.pairs[Int(found.slot)].value : nil
     _cortado_atomic_fetch_add(word, -1)
-    if position == _ReaderSlots.capacity - 1 {
-      // This read filled the buffer: apply it now if nobody else is writing.
+    if position >= _ReaderSlots.capacity - 1 {
+      // The buffer is full: apply it now if nobody else holds the lock. Not
+      // only the read that filled it: when that read's try-lock failed (the
+      // lock was busy), every later read tries again, so that a slot never
+      // stays full until the next writer.
       drainReadEvents(slot: slot)
     }
     return value.map { .value($0) } ?? .miss
