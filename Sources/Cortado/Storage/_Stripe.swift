@@ -48,16 +48,19 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
 
   @usableFromInline
   init(settings: _ShardSettings, start: Int64, globalStamp: _AtomicInt64?, sink: _RemovalSink<Key, Value>) {
-    // [lock word, writer flag | slot 0 | slot 1 | ... | shard], 64-byte aligned.
+    // [lock word | writer flag | slot 0 | slot 1 | ... | shard], 64-byte
+    // aligned. The writer flag, which every read loads, has a line of its own:
+    // next to the lock word, every drain's try-lock and unlock took it away
+    // from the other core's readers.
     let slotCount = _ReaderSlots.count
-    let slotsOffset = 64
+    let slotsOffset = 128
     let shardOffset = _roundUp(slotsOffset + slotCount * _ReaderSlots.stride,
                                to: Swift.max(MemoryLayout<_Shard<Key, Value>>.alignment, 64))
     let size = _roundUp(shardOffset + MemoryLayout<_Shard<Key, Value>>.size, to: 64)
     memory = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
     memory.initializeMemory(as: UInt8.self, repeating: 0, count: shardOffset)
     mutex = _StripeLock(word: memory.bindMemory(to: UInt32.self, capacity: 1))
-    writer = (memory + 8).bindMemory(to: Int64.self, capacity: 1)
+    writer = (memory + 64).bindMemory(to: Int64.self, capacity: 1)
     slots = memory + slotsOffset
     (slots).bindMemory(to: Int64.self, capacity: slotCount * _ReaderSlots.stride / 8)
     slotMask = slotCount - 1
@@ -95,7 +98,9 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
   /// writers drain every slot.
   @inlinable
   func drainReadEvents(slot: Int) {
-    guard _cortado_try_lock(mutex.word) else { return }
+    // Look before trying: a failed compare-and-swap would still take the
+    // lock's line away from the drain that holds it.
+    guard _cortado_lock_looks_free(mutex.word), _cortado_try_lock(mutex.word) else { return }
     shard.pointee.applyReadEvents(slots: slots, slot: slot)
     mutex.unlock()
   }

@@ -100,6 +100,16 @@ static inline void _cortado_atomic_store_relaxed(int64_t *_Nonnull p, int64_t va
   __atomic_store_n(p, value, __ATOMIC_RELAXED);
 }
 
+// Whether the lock is free right now (a hint: it may be taken the next
+// moment). Lets a caller skip a try-lock that would fail.
+static inline bool _cortado_lock_looks_free(uint32_t *_Nonnull word) {
+#if defined(__APPLE__)
+  return true;  // os_unfair_lock's word is opaque: let trylock decide
+#else
+  return __atomic_load_n(word, __ATOMIC_RELAXED) == 0;
+#endif
+}
+
 static inline bool _cortado_try_lock(uint32_t *_Nonnull word) {
 #if defined(__APPLE__)
   return os_unfair_lock_trylock((os_unfair_lock *)word);
