@@ -210,8 +210,7 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
   /// With `keepFallback`, an entry that has a fail-safe window stays as a
   /// stale fallback. Must be called with `state` locked.
   func invalidateLocked(_ state: inout HybridState, _ key: String, keepFallback: Bool) {
-    state.invalidationSequence &+= 1
-    if state.fills[key] != nil { state.fills[key]!.invalidatedAt = state.invalidationSequence }
+    retireFillsLocked(&state, key)
     guard let entry = local.entry(forKey: key) else { return }
     if keepFallback, entry.value.usableUntil > entry.value.freshUntil,
        let remaining = entry.remainingTimeToLive, remaining > .zero {
@@ -322,12 +321,18 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
   /// replaced value, so they do not store what they read.
   func endLocalWrite(_ key: HybridKey) {
     state.withLock { state in
+      retireFillsLocked(&state, key.local)
       guard var fill = state.fills[key.local] else { return }
-      state.invalidationSequence &+= 1
-      fill.invalidatedAt = state.invalidationSequence
       fill.localWrites -= 1
       state.fills[key.local] = fill.isIdle ? nil : fill
     }
+  }
+
+  /// Fills of `key` in flight now will not store what they read. Must be
+  /// called with `state` locked.
+  func retireFillsLocked(_ state: inout HybridState, _ key: String) {
+    state.invalidationSequence &+= 1
+    if state.fills[key] != nil { state.fills[key]!.invalidatedAt = state.invalidationSequence }
   }
 
   // MARK: Store calls

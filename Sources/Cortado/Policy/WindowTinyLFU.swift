@@ -89,11 +89,7 @@ extension _Shard {
       if candidate < 0 { break }
       let from = region(of: candidate)
       let weight = policyWeight(candidate)
-      listRemove(from, candidate)
-      listWeights[from] -= weight
-      setRegion(candidate, 0)
-      listAppend(0, candidate)
-      listWeights[0] += weight
+      moveRegion(candidate, from: from, to: 0, weight: weight)
       remaining -= weight
       moved += 1
     }
@@ -113,11 +109,7 @@ extension _Shard {
       let candidate = listHeads[0]
       if candidate < 0 { break }
       let weight = policyWeight(candidate)
-      listRemove(0, candidate)
-      listWeights[0] -= weight
-      setRegion(candidate, 1)
-      listAppend(1, candidate)
-      listWeights[1] += weight
+      moveRegion(candidate, from: 0, to: 1, weight: weight)
       moved += 1
     }
   }
@@ -129,17 +121,24 @@ extension _Shard {
       let demoted = listHeads[2]
       if demoted < 0 { break }
       let weight = policyWeight(demoted)
-      listRemove(2, demoted)
-      listWeights[2] -= weight
-      setRegion(demoted, 1)
-      listAppend(1, demoted)
-      listWeights[1] += weight
+      moveRegion(demoted, from: 2, to: 1, weight: weight)
     }
   }
 
   @inlinable @inline(__always)
   func region(of slot: Int32) -> Int {
     Int(links[Int(slot)].region)
+  }
+
+  /// Moves `slot` (of policy weight `weight`) from the list of region `from`
+  /// to the most recent end of region `to`.
+  @inlinable
+  mutating func moveRegion(_ slot: Int32, from: Int, to: Int, weight: Int) {
+    listRemove(from, slot)
+    listWeights[from] -= weight
+    setRegion(slot, to)
+    listAppend(to, slot)
+    listWeights[to] += weight
   }
 
   @inlinable
@@ -176,11 +175,7 @@ extension _Shard {
       listMoveToTail(0, slot)
     case 1:
       let weight = policyWeight(slot)
-      listRemove(1, slot)
-      listWeights[1] -= weight
-      setRegion(slot, 2)
-      listAppend(2, slot)
-      listWeights[2] += weight
+      moveRegion(slot, from: 1, to: 2, weight: weight)
       // Protected overflow goes back to probation, most recent end.
       if listWeights[2] > protectedMaximum && listHeads[2] != slot { demoteProtectedOverflow() }
     default:
@@ -218,11 +213,7 @@ extension _Shard {
       let candidate = listHeads[0]
       if candidate < 0 { break }
       let weight = policyWeight(candidate)
-      listRemove(0, candidate)
-      listWeights[0] -= weight
-      setRegion(candidate, 1)
-      listAppend(1, candidate)
-      listWeights[1] += weight
+      moveRegion(candidate, from: 0, to: 1, weight: weight)
       while isOverBudget {
         var victim = listHeads[1]
         if victim == candidate { victim = listHeads[2] }

@@ -8,7 +8,18 @@ extension _Shard {
   /// The slot holding `key`, or -1.
   @inlinable @inline(__always)
   func find(_ key: Key, hash: UInt32) -> Int32 {
-    var bucket = Int(hash) & indexMask
+    _Shard.probe(key, hash: hash, index: index, mask: indexMask, meta: meta, pairs: pairs)
+  }
+
+  /// The probe behind `find` and the shared reads' `sharedFind`, on the
+  /// index's and arena's fields rather than on the shard (see `sharedFind`
+  /// for why shared reads must not use the shard as a whole).
+  @inlinable @inline(__always)
+  static func probe(
+    _ key: Key, hash: UInt32, index: UnsafeMutablePointer<Int32>, mask: Int,
+    meta: _Strided<_Meta>, pairs: _Strided<_Pair<Key, Value>>
+  ) -> Int32 {
+    var bucket = Int(hash) & mask
     while true {
       let stored = index[bucket]
       if stored == 0 { return -1 }
@@ -16,7 +27,7 @@ extension _Shard {
       if meta[slot].hash == hash && pairs[slot].key == key {
         return Int32(truncatingIfNeeded: slot)
       }
-      bucket = (bucket &+ 1) & indexMask
+      bucket = (bucket &+ 1) & mask
     }
   }
 

@@ -18,7 +18,9 @@ extension _Shard {
     _ shard: UnsafeMutablePointer<Self>, _ key: Key, hash: UInt32, now: Int64
   ) -> (slot: Int32, needsLock: Bool) {
     let meta = shard.pointee.meta
-    let slot = sharedIndexLookup(shard, key, hash: hash, meta: meta)
+    let slot = probe(
+      key, hash: hash, index: shard.pointee.index, mask: shard.pointee.indexMask,
+      meta: meta, pairs: shard.pointee.pairs)
     guard let timers = shard.pointee.timers else { return (slot, false) }
     let wheelTime = shard.pointee.wheelTime
     if now >> 24 != wheelTime >> 24 || Int(timers[_Wheel.due].next) != _Wheel.due { return (slot, true) }
@@ -27,26 +29,6 @@ extension _Shard {
     if record.deadline <= Swift.max(now, wheelTime) || record.flags & _NodeFlag.stale != 0 { return (slot, true) }
     if let freshness = shard.pointee.freshness, freshness[Int(slot)].idle > 0 { return (slot, true) }
     return (slot, false)
-  }
-
-  /// `find(_:hash:)` for `sharedFind`: the same probe, field by field.
-  @inlinable @inline(__always)
-  static func sharedIndexLookup(
-    _ shard: UnsafeMutablePointer<Self>, _ key: Key, hash: UInt32, meta: _Strided<_Meta>
-  ) -> Int32 {
-    let index = shard.pointee.index
-    let mask = shard.pointee.indexMask
-    let pairs = shard.pointee.pairs
-    var bucket = Int(hash) & mask
-    while true {
-      let stored = index[bucket]
-      if stored == 0 { return -1 }
-      let slot = Int(stored &- 1)
-      if meta[slot].hash == hash && pairs[slot].key == key {
-        return Int32(truncatingIfNeeded: slot)
-      }
-      bucket = (bucket &+ 1) & mask
-    }
   }
 
   /// Applies the events readers recorded, slot by slot in recording order,
