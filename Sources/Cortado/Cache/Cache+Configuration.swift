@@ -19,7 +19,8 @@ extension Cache {
 
     /// The most total cost the cache holds; `nil` for no limit. Each entry's
     /// cost comes from ``cost`` (1 without it). A value whose cost exceeds this
-    /// is never stored (``RemovalReason/rejected``).
+    /// is never stored (``RemovalReason/rejected``). A budget above 2^61 is
+    /// treated as 2^61, far beyond any memory.
     public var maximumCost: Int?
 
     /// The cost of an entry (cachetools' `getsizeof`), computed once when the
@@ -71,6 +72,11 @@ extension Cache {
     /// 10,000 entries or bounded by cost; otherwise about four per processor,
     /// keeping at least 1,024 entries per stripe.
     public var stripeCount: Int?
+
+    /// Sees the loading code's join, cancel and finish points, in tests
+    /// (through `@testable import`): controlled-interleaving tests wait for
+    /// these points instead of sleeping.
+    var _loadObserver: (@Sendable (_LoadEvent<Key>) -> Void)? = nil
 
     /// Creates a configuration. Every limit defaults to none, and the policy to
     /// ``EvictionPolicy/windowTinyLFU``.

@@ -13,12 +13,13 @@ extension Cache {
   public var isEmpty: Bool { count == 0 }
 
   /// The summed cost of the stored entries (equals ``count``, give or take
-  /// expired entries not yet reclaimed, without a cost function).
+  /// expired entries not yet reclaimed, without a cost function); `Int.max`
+  /// when the sum does not fit in an `Int`.
   public var totalCost: Int {
     var total = 0
     core.forEachShard { shard, now in
       _ = shard.pointee.liveCount(now: now)
-      total += shard.pointee.costs == nil ? shard.pointee.count : shard.pointee.totalCost
+      total = _saturatingAdd(total, shard.pointee.costs == nil ? shard.pointee.count : shard.pointee.totalCost.saturated)
     }
     return total
   }

@@ -18,13 +18,13 @@ extension _Shard {
     }
     // Arena and index.
     var occupied = 0
-    var cost = 0
+    var cost = _CostTotal()
     for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
       occupied += 1
       let slot32 = Int32(truncatingIfNeeded: slot)
       require(find(pairs[slot].key, hash: meta[slot].hash) == slot32, "slot \(slot) is not found through the index")
       require(UInt32(truncatingIfNeeded: pairs[slot].key.hashValue) == meta[slot].hash, "slot \(slot) has a stale hash")
-      cost += self.cost(of: slot32)
+      cost.add(self.cost(of: slot32))
     }
     require(occupied == count, "count \(count) but \(occupied) occupied slots")
     var indexed = 0
@@ -47,7 +47,7 @@ extension _Shard {
 
     // Bounds: never observable above the budget.
     require(count <= settings.maximumCount, "count \(count) above maximum \(settings.maximumCount)")
-    if costs != nil { require(totalCost <= settings.maximumCost, "cost \(totalCost) above maximum \(settings.maximumCost)") }
+    if costs != nil { require(!totalCost.exceeds(settings.maximumCost), "cost \(totalCost) above maximum \(settings.maximumCost)") }
 
     // Policy structures.
     switch settings.policy {

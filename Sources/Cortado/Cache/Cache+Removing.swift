@@ -23,23 +23,20 @@ extension Cache {
     for index in 0..<core.stripeCount {
       let stripe = core.stripes[index]
       let now = core.clock.now()
-      stripe.lock()
-      let candidates = stripe.shard.pointee.candidates(now: now)
-      stripe.unlock()
-      var doomed: [(key: Key, stamp: UInt64)] = []
+      let candidates = core.locked(stripe) { shard in shard.pointee.candidates(now: now) }
+      // The predicate and the keys' hashing are user code: both run here,
+      // outside the lock.
+      var doomed: [(key: Key, hash: UInt32, stamp: UInt64)] = []
       for candidate in candidates where try shouldRemove(candidate.key, candidate.value) {
-        doomed.append((candidate.key, candidate.stamp))
+        doomed.append((candidate.key, UInt32(truncatingIfNeeded: candidate.key.hashValue), candidate.stamp))
       }
       guard !doomed.isEmpty else { continue }
       let later = core.clock.now()
-      stripe.lock()
-      for item in doomed {
-        let hash = UInt32(truncatingIfNeeded: item.key.hashValue)
-        if stripe.shard.pointee.remove(item.key, hash: hash, ifStamp: item.stamp, now: later) { removed += 1 }
+      removed += core.locked(stripe) { shard in
+        doomed.reduce(0) { count, item in
+          count + (shard.pointee.remove(item.key, hash: item.hash, ifStamp: item.stamp, now: later) ? 1 : 0)
+        }
       }
-      let drain = core.takeRecorded(stripe)
-      stripe.unlock()
-      if drain { core.sink.drain() }
     }
     return removed
   }

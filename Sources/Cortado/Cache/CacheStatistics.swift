@@ -97,7 +97,7 @@ public struct CacheStatistics: Sendable, Hashable, CustomStringConvertible {
     replacementCount += counters.replacements
     removalCount += counters.removals
     evictionCount += counters.evictions
-    evictionCost += counters.evictedCost
+    evictionCost = _saturatingAdd(evictionCost, counters.evictedCost)
     expirationCount += counters.expirations
     rejectionCount += counters.rejections
     refreshCount += counters.refreshes

@@ -26,6 +26,9 @@ public enum CacheWriteResult<Value: Sendable>: Sendable {
     case zeroCapacity
     /// Its lifetime was zero or negative, so it was expired on arrival.
     case alreadyExpired
+    /// Its per-entry ``Freshness`` has an invalid field (a ``Freshness/refreshAfter``
+    /// or ``Freshness/staleIfError`` of zero or less).
+    case invalidFreshness(CacheConfigurationError.Field)
   }
 
   /// Whether the value is now in the cache.

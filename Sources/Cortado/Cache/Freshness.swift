@@ -100,14 +100,26 @@ public struct Freshness: Sendable, Hashable, CustomStringConvertible {
     try check(failureTimeToLive, .failureTimeToLive)
   }
 
-  /// The policy in the cache's internal units.
+  /// The policy in the cache's internal units, for an entry.
+  ///
+  /// A per-entry freshness (``Cache/setValue(_:forKey:freshness:)`` or
+  /// ``Cache/Configuration/freshnessForEntry``) is checked here: a
+  /// ``timeToLive`` or ``timeToIdle`` of zero or less means "expired on
+  /// arrival" (as ``Cache/setValue(_:forKey:timeToLive:)`` documents), while a
+  /// ``refreshAfter`` or ``staleIfError`` of zero or less is invalid and the
+  /// write is rejected with ``CacheWriteResult/Rejection/invalidFreshness(_:)``.
+  /// A positive lifetime shorter than a nanosecond counts as one nanosecond.
   @usableFromInline
   var _lifetime: _Lifetime {
-    _Lifetime(
-      timeToLive: timeToLive.map { $0._nanosecondsClamped } ?? _Time.never,
-      idle: timeToIdle.map { Swift.max($0._nanosecondsClamped, -1) == 0 ? -1 : Swift.max($0._nanosecondsClamped, -1) } ?? 0,
-      refresh: refreshAfter.map { $0._nanosecondsClamped } ?? _Time.never,
-      staleIfError: staleIfError.map { $0._nanosecondsClamped } ?? 0
+    var invalid: CacheConfigurationError.Field? = nil
+    if let refreshAfter, refreshAfter <= .zero { invalid = .refreshAfter }
+    if let staleIfError, staleIfError <= .zero { invalid = invalid ?? .staleIfError }
+    return _Lifetime(
+      timeToLive: timeToLive.map { $0._lifetimeNanoseconds } ?? _Time.never,
+      idle: timeToIdle.map { $0 <= .zero ? -1 : $0._lifetimeNanoseconds } ?? 0,
+      refresh: invalid == nil ? refreshAfter.map { $0._lifetimeNanoseconds } ?? _Time.never : _Time.never,
+      staleIfError: invalid == nil ? staleIfError.map { $0._lifetimeNanoseconds } ?? 0 : 0,
+      invalid: invalid
     )
   }
 }
@@ -124,12 +136,17 @@ struct _Lifetime: Sendable {
   /// Stale-if-error window; 0 for none.
   @usableFromInline var staleIfError: Int64
 
+  /// The per-entry field that made this lifetime invalid (the write is
+  /// rejected), or nil.
+  @usableFromInline var invalid: CacheConfigurationError.Field?
+
   @inlinable
-  init(timeToLive: Int64, idle: Int64, refresh: Int64, staleIfError: Int64) {
+  init(timeToLive: Int64, idle: Int64, refresh: Int64, staleIfError: Int64, invalid: CacheConfigurationError.Field? = nil) {
     self.timeToLive = timeToLive
     self.idle = idle
     self.refresh = refresh
     self.staleIfError = staleIfError
+    self.invalid = invalid
   }
 
   @usableFromInline static let never = _Lifetime(timeToLive: _Time.never, idle: 0, refresh: _Time.never, staleIfError: 0)

@@ -56,8 +56,10 @@ public struct CacheClock: Sendable {
     case .continuous: return _readSystemClock(_continuousClockID)
     case .suspending: return _readSystemClock(_suspendingClockID)
     case .coarse: return _readSystemClock(_coarseClockID)
-    case .manual(let clock): return clock._nanoseconds
-    case .custom(let read): return read()
+    // Only these two can reach the end of the range (the system clocks count
+    // from boot): clamp them below `never`.
+    case .manual(let clock): return Swift.min(clock._nanoseconds, _Time.latestReading)
+    case .custom(let read): return Swift.min(read(), _Time.latestReading)
     }
   }
 

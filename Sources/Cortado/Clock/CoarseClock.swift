@@ -17,8 +17,15 @@ import Darwin
 ///
 /// The price is skew: a reading may lag real time by up to one scheduler tick
 /// (``minimumResolution``; typically 1–4 ms on Linux). Entries therefore live
-/// up to that much *longer* than their lifetime, never shorter. Choose it for
-/// lifetimes of seconds or more, where a few milliseconds do not matter:
+/// up to that much *longer* than their lifetime, never shorter.
+///
+/// Like `SuspendingClock` (and unlike the default `ContinuousClock`), it does
+/// not advance while the system is asleep: `CLOCK_MONOTONIC_COARSE` follows
+/// `CLOCK_MONOTONIC`, and Linux offers no coarse twin of `CLOCK_BOOTTIME`. An
+/// entry's lifetime then excludes the time the machine was suspended, so in
+/// wall time it may also live longer by the length of a suspension. Servers
+/// rarely sleep; laptops and phones do. Choose it for lifetimes of seconds or
+/// more, where a few milliseconds do not matter:
 ///
 /// ```swift
 /// let cache = Cache<String, Session>(maximumCount: 10_000,

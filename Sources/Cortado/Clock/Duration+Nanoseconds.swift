@@ -15,12 +15,29 @@ extension Duration {
   }
 }
 
+extension Duration {
+  /// A lifetime in whole nanoseconds: like `_nanosecondsClamped`, but a
+  /// positive fraction of a nanosecond rounds *up*, so that a positive
+  /// lifetime never becomes "expired on arrival".
+  @inlinable
+  var _lifetimeNanoseconds: Int64 {
+    let nanoseconds = _nanosecondsClamped
+    guard self > .zero, nanoseconds < .max, components.attoseconds % 1_000_000_000 != 0 else { return nanoseconds }
+    return nanoseconds + 1
+  }
+}
+
 /// Helpers for Cortado's internal time scale: `Int64` nanoseconds read from a
 /// monotonic clock, with `Int64.max` meaning "never".
 @usableFromInline
 enum _Time {
   /// The deadline that never comes.
   @usableFromInline static let never: Int64 = .max
+
+  /// The latest clock reading the cache works with: one before `never`, so
+  /// that an entry that never expires stays live even on a clock advanced to
+  /// the end of its range (a `ManualClock` saturates there).
+  @usableFromInline static let latestReading: Int64 = .max - 1
 
   /// `now + lifetime`, or `never` when the sum does not fit (a lifetime "too
   /// long to represent in the clock's range" means the entry never expires).

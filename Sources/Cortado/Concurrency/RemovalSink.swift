@@ -169,11 +169,11 @@ struct _Ring<Element> {
 /// stripe lock, so other keys of the stripe stay available meanwhile.
 @usableFromInline
 final class _PendingCompute<Value>: @unchecked Sendable {
+  /// The thread running the closure (to detect a closure that asks for its
+  /// own key). A computation is stored only while it is still the key's entry
+  /// in `_Shard.pending`: a write or removal takes it out (it wins), and
+  /// callers arriving later then start their own.
   @usableFromInline let owner: _ThreadID
-  /// A write or removal of the key happened meanwhile: it wins, and the
-  /// computed value is handed to the waiters but not stored. Guarded by the
-  /// stripe lock.
-  @usableFromInline var superseded = false
   @usableFromInline let mutex = _Mutex()
   // Guarded by `mutex`.
   @usableFromInline var result: Value?

@@ -7,6 +7,10 @@ protocol _Sweepable: AnyObject, Sendable {
   func sweep(budgetPerStripe: Int) -> Bool
   /// Whether the owning cache is gone (the sweeper forgets it).
   var isClosed: Bool { get }
+  /// Whether the sweep left removals for the listener.
+  var hasRemovalsToDeliver: Bool { get }
+  /// Delivers them (runs the cache's `onRemoval`).
+  func deliverRemovals()
 }
 
 /// The one process-wide timer that reclaims expired entries from idle caches,
@@ -21,6 +25,9 @@ protocol _Sweepable: AnyObject, Sendable {
 /// - Each pass copies the list of live caches under the lock, then sweeps each
 ///   one *outside* it, with a bounded budget per stripe; a cache with more work
 ///   left gets another pass soon after, so no cache can monopolise the timer.
+/// - Removal notifications of the entries it reclaims are delivered on a
+///   global queue, not on the sweeper's: a slow listener delays only its own
+///   cache's notifications.
 /// - A cache opts out with `Configuration.sweepsExpiredEntries = false`.
 @usableFromInline
 final class _Sweeper: @unchecked Sendable {
@@ -80,6 +87,13 @@ final class _Sweeper: @unchecked Sendable {
     var moreWork = false
     for target in live where !target.isClosed {
       if target.sweep(budgetPerStripe: _Sweeper.budget) { moreWork = true }
+      if target.hasRemovalsToDeliver {
+        // Listeners are user code and may be slow: run them off the sweeper's
+        // serial queue, so that one cache's listener never delays expiry in
+        // another (each cache still delivers one notification at a time, in
+        // order).
+        DispatchQueue.global(qos: .utility).async { target.deliverRemovals() }
+      }
     }
     if moreWork {
       mutex.lock()

@@ -2,6 +2,16 @@
 // one loader call, run in an unstructured `Task` that captures only this core
 // (never the public `Cache`). Waiters suspend on continuations registered
 // under the stripe lock; no loader ever runs while a lock is held.
+//
+// The rules that keep the documented promises (see `_Load` and `_LoadTask`):
+// - only the key's current load may store, and a write or removal makes the
+//   load in flight non-current (`_Shard.supersede`): newer writes win, and no
+//   caller arriving after the write can join the older load;
+// - an abandoned load (its last waiter was cancelled) stores nothing;
+// - a caller counts in and out of a load under the stripe lock, so a load's
+//   finish and its abandonment are ordered;
+// - a caller never waits for a load its own task is running the loader of
+//   (`_LoadChain`): it fails with `CacheLoadError.recursiveLoad` instead.
 
 /// Load statistics, shared by every stripe (a batch load counts once).
 @usableFromInline
@@ -27,24 +37,30 @@ final class _LoadStatistics: Sendable {
   }
 }
 
-extension _LoadTask {
-  /// Counts a waiter in; false when the task was abandoned (start afresh).
+/// Every load task running, so that `shutdown()` can cancel and wait for
+/// loads that are no longer current too (superseded or abandoned ones).
+@usableFromInline
+final class _RunningLoads: @unchecked Sendable {
+  private let mutex = _Mutex()
+  // Guarded by `mutex`.
+  private var tasks: [ObjectIdentifier: _LoadTask] = [:]
+
   @usableFromInline
-  func join() -> Bool {
-    while true {
-      let current = waiters.value
-      if current < 0 { return false }
-      if waiters.compareExchange(expected: current, desired: current + 1) { return true }
-    }
+  init() {}
+
+  @usableFromInline
+  func insert(_ task: _LoadTask) {
+    mutex.withLock { tasks[ObjectIdentifier(task)] = task }
   }
 
-  /// Counts a cancelled waiter out; abandons the task when it was the last.
   @usableFromInline
-  func leave(isRefresh: Bool) {
-    let remaining = waiters.add(-1) - 1
-    if remaining == 0 && !isRefresh && waiters.compareExchange(expected: 0, desired: -1) {
-      abandon()
-    }
+  func remove(_ task: _LoadTask) {
+    _ = mutex.withLock { tasks.removeValue(forKey: ObjectIdentifier(task)) }
+  }
+
+  @usableFromInline
+  var all: [_LoadTask] {
+    mutex.withLock { Array(tasks.values) }
   }
 }
 
@@ -55,11 +71,9 @@ extension _CacheCore {
     let hash = key.hashValue
     let stripe = stripe(for: hash)
     let now = readTime()
-    stripe.lock()
-    let probe = stripe.shard.pointee.loadingLookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now)
-    let drain = takeRecorded(stripe)
-    stripe.unlock()
-    if drain { sink.drain() }
+    let probe = locked(stripe) { shard in
+      shard.pointee.loadingLookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now)
+    }
     switch probe {
     case .hit(let value, let refresh):
       if let refresh { startLoad([(key, hash, refresh)], loader: .single(loader.forOneKey)) }
@@ -78,34 +92,35 @@ extension _CacheCore {
     var waits: [(key: Key, hash: Int, held: _Load<Value>?)] = []
     var starts: [(key: Key, hash: Int, load: _Load<Value>)] = []
     var refreshes: [(key: Key, hash: Int, load: _Load<Value>)] = []
-    let batchTask = _LoadTask()
+    // The batch caller holds one count on its own task for as long as it
+    // runs: a caller of one of its keys that joins and is then cancelled
+    // must not abandon the batch under the batch caller's feet.
+    let batchTask = _LoadTask(waiters: 1)
+    defer { releaseBatchCaller(batchTask) }
     var seen = Set<Key>()
     var failure: (any Error)?
     for key in keys where seen.insert(key).inserted {
       let hash = key.hashValue
       let stripe = stripe(for: hash)
       let now = readTime()
-      stripe.lock()
-      let shard = stripe.shard
-      switch shard.pointee.loadingLookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now) {
-      case .hit(let value, let refresh):
-        result[key] = value
-        if let refresh { refreshes.append((key, hash, refresh)) }
-      case .failure(let error):
-        failure = failure ?? error
-      case .miss:
-        if let existing = shard.pointee.loads[key], !existing.task.isAbandoned {
-          waits.append((key, hash, nil))
-        } else {
-          let load = _Load<Value>(task: batchTask, isRefresh: false)
-          shard.pointee.loads[key] = load
-          starts.append((key, hash, load))
-          waits.append((key, hash, load))
+      locked(stripe) { shard in
+        switch shard.pointee.loadingLookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now) {
+        case .hit(let value, let refresh):
+          result[key] = value
+          if let refresh { refreshes.append((key, hash, refresh)) }
+        case .failure(let error):
+          failure = failure ?? error
+        case .miss:
+          if let existing = shard.pointee.loads[key], existing.isJoinable {
+            waits.append((key, hash, nil))
+          } else {
+            let load = _Load<Value>(task: batchTask, isRefresh: false)
+            shard.pointee.loads[key] = load
+            starts.append((key, hash, load))
+            waits.append((key, hash, load))
+          }
         }
       }
-      let drain = takeRecorded(stripe)
-      stripe.unlock()
-      if drain { sink.drain() }
     }
     if !starts.isEmpty { startLoad(starts, loader: .batch(loader)) }
     for refresh in refreshes {
@@ -122,78 +137,82 @@ extension _CacheCore {
     return result
   }
 
-  /// Waits for the load of `key`: `held` (a batch caller's own load), the load
-  /// in flight, or a new one.
+  /// The batch caller is done (returned, threw or was cancelled): it counts
+  /// out of its batch task, abandoning it if nobody else waits.
+  @usableFromInline
+  func releaseBatchCaller(_ task: _LoadTask) {
+    if task.leave(isRefresh: false) { task.cancel() }
+  }
+
+  /// Waits for the load of `key`: `held` (a batch caller's own load), the
+  /// current load, or a new one.
   @usableFromInline
   func awaitLoad(_ key: Key, hash: Int, held: _Load<Value>?, loader: _Loader<Key, Value>) async throws -> Value {
     let stripe = stripe(for: hash)
     let hash32 = UInt32(truncatingIfNeeded: hash)
     let waiter = UInt64(bitPattern: waiterIDs.add(1))
+    let registration = _WaitRegistration<Value>()
     return try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
-        let shard = stripe.shard
         let now = readTime()
-        stripe.lock()
-        if let held, let outcome = held.outcome {
-          stripe.unlock()
+        let decision: _WaitDecision<Value> = locked(stripe) { shard in
+          if let held, let outcome = held.outcome { return .resume(outcome) }
+          // A held load is waited for even after a write superseded it (the
+          // batch caller began before the write); it is joinable only while
+          // its task is not abandoned.
+          let heldUsable = held.map { !$0.task.isAbandoned } ?? false
+          if !heldUsable {
+            // A value or a remembered failure may have arrived meanwhile.
+            let slot = shard.pointee.peek(key, hash: hash32, now: now)
+            if slot >= 0 { return .resume(.success(shard.pointee.pairs[Int(slot)].value)) }
+            if let failure = shard.pointee.failures[key], failure.until > now { return .resume(.failure(failure.error)) }
+          }
+          if Task.isCancelled { return .resume(.failure(CancellationError())) }
+          var load = heldUsable ? held : shard.pointee.loads[key]
+          if let candidate = load {
+            if !heldUsable && !candidate.isJoinable {
+              load = nil
+            } else if _LoadChain.contains(candidate.task) {
+              return .resume(.failure(CacheLoadError.recursiveLoad(key: "\(key)")))
+            } else if !candidate.task.join() {
+              load = nil  // abandoned by its last waiter: start afresh
+            }
+          }
+          var start: _Load<Value>? = nil
+          if load == nil {
+            let fresh = _Load<Value>(task: _LoadTask(waiters: 1), isRefresh: false)
+            shard.pointee.loads[key] = fresh
+            load = fresh
+            start = fresh
+          }
+          load!.waiters[waiter] = continuation
+          registration.load = load
+          return start.map { .start($0) } ?? .joined
+        }
+        switch decision {
+        case .resume(let outcome):
           continuation.resume(with: outcome)
-          return
+        case .start(let load):
+          observer?(.started(key))
+          startLoad([(key, hash, load)], loader: .single(loader.forOneKey))
+        case .joined:
+          observer?(.joined(key))
         }
-        if held == nil {
-          // A value or a remembered failure may have arrived meanwhile.
-          let slot = shard.pointee.peek(key, hash: hash32, now: now)
-          if slot >= 0 {
-            let value = shard.pointee.pairs[Int(slot)].value
-            let drain = takeRecorded(stripe)
-            stripe.unlock()
-            if drain { sink.drain() }
-            continuation.resume(returning: value)
-            return
-          }
-          if let failure = shard.pointee.failures[key], failure.until > now {
-            stripe.unlock()
-            continuation.resume(throwing: failure.error)
-            return
-          }
-        }
-        if Task.isCancelled {
-          let drain = takeRecorded(stripe)
-          stripe.unlock()
-          if drain { sink.drain() }
-          continuation.resume(throwing: CancellationError())
-          return
-        }
-        var start: _Load<Value>? = nil
-        var load = held ?? shard.pointee.loads[key]
-        if let candidate = load, !candidate.task.join() {
-          load = nil  // abandoned by its last waiter: start afresh
-        }
-        if load == nil {
-          let fresh = _Load<Value>(task: _LoadTask(), isRefresh: false)
-          _ = fresh.task.join()
-          shard.pointee.loads[key] = fresh
-          load = fresh
-          start = fresh
-        }
-        load!.waiters[waiter] = continuation
-        let drain = takeRecorded(stripe)
-        stripe.unlock()
-        if drain { sink.drain() }
-        if let start { startLoad([(key, hash, start)], loader: .single(loader.forOneKey)) }
       }
     } onCancel: {
-      let shard = stripe.shard
-      stripe.lock()
-      var found: (continuation: CheckedContinuation<Value, any Error>, load: _Load<Value>)?
-      for load in [held, shard.pointee.loads[key]] {
-        if let load, let continuation = load.waiters.removeValue(forKey: waiter) {
-          found = (continuation, load)
-          break
+      let found: (continuation: CheckedContinuation<Value, any Error>, abandoned: _LoadTask?)? = locked(stripe) { _ in
+        guard let load = registration.load, let continuation = load.waiters.removeValue(forKey: waiter) else {
+          return nil
         }
+        registration.load = nil
+        // Counted out under the stripe lock, so that the load's finish (which
+        // checks for abandonment under the same lock) is ordered with it.
+        let abandoned = load.task.leave(isRefresh: load.isRefresh)
+        return (continuation, abandoned ? load.task : nil)
       }
-      stripe.unlock()
       if let found {
-        found.load.task.leave(isRefresh: found.load.isRefresh)
+        found.abandoned?.cancel()
+        observer?(.left(key, abandoned: found.abandoned != nil))
         found.continuation.resume(throwing: CancellationError())
       }
     }
@@ -204,36 +223,48 @@ extension _CacheCore {
   @usableFromInline
   func startLoad(_ items: [(key: Key, hash: Int, load: _Load<Value>)], loader: _Loader<Key, Value>) {
     guard let owner = items.first?.load.task else { return }
+    running.insert(owner)
+    // The loader runs with its load on the task-local chain, so that it
+    // cannot wait for itself (see `_LoadChain`).
+    let chain = _LoadChain(task: owner, parent: _LoadChain.current)
     let task = Task { [self] in
-      let start = clock.now()
-      switch loader {
-      case .single(let load):
-        let item = items[0]
-        let result: Result<Value, any Error>
-        do {
-          result = .success(try await load(item.key))
-        } catch {
-          result = .failure(error)
+      await _LoadChain.$current.withValue(chain) {
+        await runLoader(items, loader: loader)
+      }
+      running.remove(owner)
+    }
+    owner.attach(task)
+  }
+
+  @usableFromInline
+  func runLoader(_ items: [(key: Key, hash: Int, load: _Load<Value>)], loader: _Loader<Key, Value>) async {
+    let start = clock.now()
+    switch loader {
+    case .single(let load):
+      let item = items[0]
+      let result: Result<Value, any Error>
+      do {
+        result = .success(try await load(item.key))
+      } catch {
+        result = .failure(error)
+      }
+      loadStatistics.record(success: (try? result.get()) != nil, nanoseconds: clock.now() - start)
+      finish(item.key, hash: item.hash, load: item.load, result: result)
+    case .batch(let load):
+      do {
+        let values = try await load(items.map(\.key))
+        loadStatistics.record(success: true, nanoseconds: clock.now() - start)
+        for item in items {
+          let result: Result<Value, any Error> = values[item.key].map { .success($0) } ?? .failure(CacheLoadError.valueNotLoaded)
+          finish(item.key, hash: item.hash, load: item.load, result: result)
         }
-        loadStatistics.record(success: (try? result.get()) != nil, nanoseconds: clock.now() - start)
-        finish(item.key, hash: item.hash, load: item.load, result: result)
-      case .batch(let load):
-        do {
-          let values = try await load(items.map(\.key))
-          loadStatistics.record(success: true, nanoseconds: clock.now() - start)
-          for item in items {
-            let result: Result<Value, any Error> = values[item.key].map { .success($0) } ?? .failure(CacheLoadError.valueNotLoaded)
-            finish(item.key, hash: item.hash, load: item.load, result: result)
-          }
-        } catch {
-          loadStatistics.record(success: false, nanoseconds: clock.now() - start)
-          for item in items {
-            finish(item.key, hash: item.hash, load: item.load, result: .failure(error))
-          }
+      } catch {
+        loadStatistics.record(success: false, nanoseconds: clock.now() - start)
+        for item in items {
+          finish(item.key, hash: item.hash, load: item.load, result: .failure(error))
         }
       }
     }
-    owner.attach(task)
   }
 
   /// Applies a load's result and resumes its waiters.
@@ -247,37 +278,28 @@ extension _CacheCore {
     }
     let stripe = stripe(for: hash)
     let now = clock.now()
-    stripe.lock()
-    let outcome = stripe.shard.pointee.finishLoad(
-      key, hash: UInt32(truncatingIfNeeded: hash), load: load, result: result, cost: cost, lifetime: lifetime,
-      now: now, failureTimeToLive: failureTimeToLive, storing: !isClosed)
-    load.outcome = outcome
-    let waiters = load.waiters
-    load.waiters = [:]
-    let drain = takeRecorded(stripe)
-    stripe.unlock()
-    if drain { sink.drain() }
+    let (outcome, stored, waiters) = locked(stripe) { shard in
+      let (outcome, stored) = shard.pointee.finishLoad(
+        key, hash: UInt32(truncatingIfNeeded: hash), load: load, result: result, cost: cost, lifetime: lifetime,
+        now: now, failureTimeToLive: failureTimeToLive, storing: !isClosed)
+      load.outcome = outcome
+      let waiters = load.waiters
+      load.waiters = [:]
+      return (outcome, stored, waiters)
+    }
     if case .failure(let error) = result, !(error is CancellationError), let onLoadFailure {
       onLoadFailure(key, error)
     }
+    observer?(.finished(key, stored: stored))
     for continuation in waiters.values {
       continuation.resume(with: outcome)
     }
   }
 
-  /// Every load task in flight (for `shutdown()` and `deinit`).
+  /// Every load task in flight, current or not (for `shutdown()` and `deinit`).
   @usableFromInline
   func inFlightLoadTasks() -> [_LoadTask] {
-    var tasks: [ObjectIdentifier: _LoadTask] = [:]
-    for index in 0..<stripeCount {
-      let stripe = stripes[index]
-      stripe.lock()
-      for load in stripe.shard.pointee.loads.values {
-        tasks[ObjectIdentifier(load.task)] = load.task
-      }
-      stripe.unlock()
-    }
-    return Array(tasks.values)
+    running.all
   }
 
   /// Cancels every load and refresh in flight.
@@ -285,4 +307,15 @@ extension _CacheCore {
   func cancelLoads() {
     for task in inFlightLoadTasks() { task.cancel() }
   }
+}
+
+/// What a waiting caller decided under the stripe lock.
+@usableFromInline
+enum _WaitDecision<Value: Sendable> {
+  /// Resume at once with this outcome.
+  case resume(Result<Value, any Error>)
+  /// Start this new load (the caller is its first waiter).
+  case start(_Load<Value>)
+  /// Joined a load in flight.
+  case joined
 }

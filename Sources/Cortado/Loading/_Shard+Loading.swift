@@ -22,7 +22,7 @@ extension _Shard {
     }
     if !failures.isEmpty, let failure = failures[key] {
       if failure.until > rawNow { return .failure(failure.error) }
-      failures[key] = nil
+      forgetFailure(key)
     }
     return .miss
   }
@@ -42,10 +42,12 @@ extension _Shard {
     return _Time.deadline(deadline, plus: freshness[Int(slot)].staleIfError) > now ? pairs[Int(slot)].value : nil
   }
 
-  /// Applies a finished load and returns the outcome its waiters get.
+  /// Applies a finished load and returns the outcome its waiters get, and
+  /// whether its value was stored.
   ///
-  /// - A value is stored unless a write or removal superseded the load (or
-  ///   the cache is closing); the waiters get it either way.
+  /// - A value is stored only by the key's current load (not superseded by a
+  ///   write or removal, not abandoned by its last waiter), and not while the
+  ///   cache is closing; the waiters get it either way.
   /// - A failed load falls back to a stale value inside its stale-if-error
   ///   window, and is remembered for `failureTimeToLive` if configured.
   /// - A failed refresh leaves the entry as it is (it is still live).
@@ -53,33 +55,63 @@ extension _Shard {
   mutating func finishLoad(
     _ key: Key, hash: UInt32, load: _Load<Value>, result: Result<Value, any Error>,
     cost: Int, lifetime: _Lifetime, now rawNow: Int64, failureTimeToLive: Int64, storing: Bool
-  ) -> Result<Value, any Error> {
-    if loads[key] === load { loads[key] = nil }
+  ) -> (outcome: Result<Value, any Error>, stored: Bool) {
+    let current = loads[key] === load
+    if current { loads[key] = nil }
+    let keeps = storing && current && !load.superseded && !load.task.isAbandoned
     let now = timers == nil ? rawNow : clamped(rawNow)
     if load.isRefresh {
       let slot = find(key, hash: hash)
       if slot >= 0 { meta[Int(slot)].flags &= ~_NodeFlag.refreshing }
     }
     switch result {
-    case .success(let value):
-      if storing && !load.superseded {
+    case .success:
+      if keeps, case .success(let value) = result {
         _ = store(key, hash: hash, value: value, cost: cost, lifetime: lifetime, now: now)
+        return (result, true)
       }
-      return result
+      return (result, false)
     case .failure(let error):
-      if load.isRefresh { return result }
+      if load.isRefresh { return (result, false) }
       if let stale = staleValue(key, hash: hash, now: now) {
         counters.staleServed += 1
-        return .success(stale)
+        return (.success(stale), false)
       }
-      if failureTimeToLive > 0 && storing && !load.superseded && !(error is CancellationError) {
-        let limit = Swift.min(Swift.max(settings.maximumCount, 64), 4_096)
-        if failures.count >= limit, let oldest = failures.min(by: { $0.value.until < $1.value.until }) {
-          failures[oldest.key] = nil
-        }
-        failures[key] = (error, _Time.deadline(now, plus: failureTimeToLive))
+      if failureTimeToLive > 0 && keeps && !(error is CancellationError) {
+        rememberFailure(error, forKey: key, until: _Time.deadline(now, plus: failureTimeToLive))
       }
-      return result
+      return (result, false)
     }
+  }
+
+  /// Remembers a loader's failure (negative caching), forgetting the one
+  /// that expires first when the table is full. Errors that are forgotten
+  /// are released after the lock is dropped (their `deinit` is user code).
+  @usableFromInline
+  mutating func rememberFailure(_ error: any Error, forKey key: Key, until: Int64) {
+    if failures.count >= _Shard.failureLimit(maximumCount: settings.maximumCount),
+       let oldest = failures.min(by: { $0.value.until < $1.value.until }) {
+      forgetFailure(oldest.key)
+    }
+    if let replaced = failures.updateValue((error, until), forKey: key) {
+      discard(replaced.error)
+    }
+  }
+
+  /// Forgets the remembered failure of `key`, if any.
+  @inlinable
+  mutating func forgetFailure(_ key: Key) {
+    if !failures.isEmpty, let removed = failures.removeValue(forKey: key) {
+      discard(removed.error)
+    }
+  }
+
+  /// How many failures a stripe remembers at most: as many as it holds
+  /// entries, but at least `minimumRememberedFailures` (a tiny cache may still
+  /// see a burst of failing keys) and at most `maximumRememberedFailures`
+  /// (finding the one to forget is a linear scan).
+  @inlinable
+  static func failureLimit(maximumCount: Int) -> Int {
+    Swift.min(Swift.max(maximumCount, _ShardConstants.minimumRememberedFailures), _ShardConstants.maximumRememberedFailures)
   }
 }

@@ -12,33 +12,66 @@
 /// never saturate for long.
 ///
 /// Size: half a word per expected entry (eight counters per entry), i.e. about
-/// 4 bytes per entry. The table grows with the shard when the expected size
-/// is unknown (weighted caches).
+/// 4 bytes per entry once the cache is full. The table is sized *lazily*, as
+/// Caffeine's is: it starts at one block and doubles as the stripe fills, up to
+/// the size for the expected entries, so that an empty cache with a huge bound
+/// (50 million entries, or `1 << 40` as a "safety net") costs nothing up
+/// front. Doubling copies each block into both of its successors (a key's
+/// block index gains one bit; its counters keep their places in the block), so
+/// every estimate survives the growth.
 @usableFromInline
 struct _FrequencySketch {
   @usableFromInline var table: UnsafeMutablePointer<UInt64>?
   @usableFromInline var blockMask: Int = 0
   @usableFromInline var words: Int = 0
+  /// The size the table grows to (for the expected entries).
+  @usableFromInline var targetWords: Int = 0
+  /// Entries the current table is sized for (`words * 2`; `Int.max` once it
+  /// has its final size): the stripe grows the table when it holds more.
+  @usableFromInline var coveredEntries: Int = 0
   @usableFromInline var sampleSize: Int = 0
   @usableFromInline var additions: Int = 0
+  /// When the expected entries are unknown (a cache bounded by cost only),
+  /// the sample size follows the table.
+  @usableFromInline var sampleFollowsTable = false
+
+  /// One 64-byte block (a cache line): the smallest table.
+  @usableFromInline static let blockWords = 8
+  /// The largest table: 2^28 words (2 GiB), for 2^29 entries per stripe.
+  @usableFromInline static let maximumWords = 1 << 28
+  /// Increments between two agings, per expected entry (Caffeine's value:
+  /// long enough for popularity to show, short enough to follow a change).
+  @usableFromInline static let samplesPerEntry = 10
 
   @inlinable
   init() {}
 
-  /// Sizes the table for `expectedEntries` (forgets all counts).
+  /// Prepares the sketch for `expectedEntries` (`Int.max`: unknown, grow
+  /// with the stripe), allocating only the first block. Forgets all counts.
   @usableFromInline
   mutating func configure(expectedEntries: Int) {
     destroy()
+    sampleFollowsTable = expectedEntries == .max
+    var target = _FrequencySketch.blockWords
     let entries = Swift.max(expectedEntries, 16)
-    var wordCount = 8
-    while wordCount * 2 < entries && wordCount < (1 << 28) { wordCount <<= 1 }
+    while target * 2 < entries && target < _FrequencySketch.maximumWords { target <<= 1 }
+    targetWords = target
+    if !sampleFollowsTable {
+      sampleSize = entries > Int.max / _FrequencySketch.samplesPerEntry ? Int.max : entries * _FrequencySketch.samplesPerEntry
+    }
+    allocate(words: _FrequencySketch.blockWords)
+    additions = 0
+  }
+
+  @usableFromInline
+  mutating func allocate(words wordCount: Int) {
     let pointer = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount)
     pointer.initialize(repeating: 0, count: wordCount)
     table = pointer
     words = wordCount
-    blockMask = wordCount / 8 - 1
-    sampleSize = entries > Int.max / 10 ? Int.max : entries * 10
-    additions = 0
+    blockMask = wordCount / _FrequencySketch.blockWords - 1
+    coveredEntries = wordCount >= targetWords ? .max : wordCount * 2
+    if sampleFollowsTable { sampleSize = wordCount * 2 * _FrequencySketch.samplesPerEntry }
   }
 
   @usableFromInline
@@ -46,14 +79,31 @@ struct _FrequencySketch {
     table?.deallocate()
     table = nil
     words = 0
+    coveredEntries = 0
   }
 
-  /// Grows the table when the shard holds more entries than it was sized for.
-  @inlinable
+  /// Grows the table when the stripe holds more entries than it covers.
+  @inlinable @inline(__always)
   mutating func ensureCapacity(_ entries: Int) {
-    if entries > words * 2 && words < (1 << 28) {
-      configure(expectedEntries: entries * 2)
+    if _slowPath(entries > coveredEntries) { grow(toCover: entries) }
+  }
+
+  @usableFromInline
+  mutating func grow(toCover entries: Int) {
+    guard let old = table, words < targetWords else { return }
+    var newWords = words * 2
+    while newWords * 2 < entries && newWords < targetWords { newWords <<= 1 }
+    newWords = Swift.min(newWords, targetWords)
+    let oldWords = words
+    allocate(words: newWords)
+    // Each old block lands in every new block whose index has it as its low
+    // bits, i.e. the old table repeated.
+    var offset = 0
+    while offset < newWords {
+      (table! + offset).update(from: old, count: oldWords)
+      offset += oldWords
     }
+    old.deallocate()
   }
 
   /// The four counters of a key: word indexes and bit shifts inside one

@@ -48,7 +48,7 @@ extension _Shard {
     let main = Int((Double(maximum) * 0.99).rounded(.down))
     windowMaximum = Swift.max(maximum - main, Swift.min(1, maximum))
     protectedMaximum = Int((Double(maximum - windowMaximum) * 0.8).rounded(.down))
-    sketch.configure(expectedEntries: tinyLFUWeighsByCost ? 256 : maximum)
+    sketch.configure(expectedEntries: tinyLFUWeighsByCost ? .max : maximum)
     climber = _HillClimber(maximum: maximum)
   }
 
@@ -151,7 +151,7 @@ extension _Shard {
     setRegion(slot, 0)
     listAppend(0, slot)
     listWeights[0] += policyWeight(slot)
-    if tinyLFUWeighsByCost { sketch.ensureCapacity(count) }
+    sketch.ensureCapacity(count)
     sketch.increment(meta[Int(slot)].hash)
   }
 

@@ -27,6 +27,12 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
   @usableFromInline let loadStatistics = _LoadStatistics()
   @usableFromInline let failureTimeToLive: Int64
   @usableFromInline let onLoadFailure: (@Sendable (Key, any Error) -> Void)?
+  /// Every load task running (see `_RunningLoads`).
+  @usableFromInline let running = _RunningLoads()
+  /// Set when a sweep queued removals that nobody has delivered yet.
+  @usableFromInline let removalsAwaitDelivery = _AtomicInt64(0)
+  /// Sees the loading code's join, cancel and finish points (tests only).
+  @usableFromInline let observer: (@Sendable (_LoadEvent<Key>) -> Void)?
 
   @usableFromInline
   init(configuration: Cache<Key, Value>.Configuration) {
@@ -37,6 +43,7 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     freshnessForEntry = configuration.freshnessForEntry
     failureTimeToLive = configuration.freshness.failureTimeToLive.map { $0._nanosecondsClamped } ?? 0
     onLoadFailure = configuration.onLoadFailure
+    observer = configuration._loadObserver
     sweeps = configuration.sweepsExpiredEntries
     sweeperRegistered = _AtomicInt64(0)
     closed = _AtomicInt64(0)
@@ -59,7 +66,7 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
       }
       let settings = _ShardSettings(
         maximumCount: share(configuration.maximumCount),
-        maximumCost: share(configuration.maximumCost),
+        maximumCost: share(configuration.maximumCost.map { Swift.min($0, _ShardConstants.largestCostBudget) }),
         weighted: configuration.isWeighted,
         policy: kind,
         seed: configuration.evictionPolicy._seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15,
@@ -99,13 +106,31 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     readsClock.relaxedValue != 0 ? clock.now() : 0
   }
 
-  /// Drains the removal sink if the operation under `stripe`'s lock queued
-  /// anything; call with the lock held, then `finish(_:)` after unlocking.
+  /// The one way to work on a stripe under its lock: runs `body` with the
+  /// lock held, then, after unlocking, releases what the shard set aside
+  /// (forgotten errors) and delivers queued removals to the listener. Every
+  /// locked operation goes through here, so none can forget the second half.
   @inlinable @inline(__always)
-  func takeRecorded(_ stripe: _Stripe<Key, Value>) -> Bool {
-    guard stripe.shard.pointee.recorded else { return false }
+  func locked<R>(_ stripe: _Stripe<Key, Value>, _ body: (UnsafeMutablePointer<_Shard<Key, Value>>) -> R) -> R {
+    stripe.lock()
+    let result = body(stripe.shard)
+    if _slowPath(stripe.shard.pointee.recorded) {
+      settleAndUnlock(stripe)
+    } else {
+      stripe.unlock()
+    }
+    return result
+  }
+
+  /// The slow half of `locked`: something was recorded.
+  @usableFromInline
+  func settleAndUnlock(_ stripe: _Stripe<Key, Value>) {
     stripe.shard.pointee.recorded = false
-    return true
+    var garbage: [any Error] = []
+    if !stripe.shard.pointee.garbage.isEmpty { swap(&garbage, &stripe.shard.pointee.garbage) }
+    stripe.unlock()
+    garbage.removeAll()  // errors' deinits run here, outside the lock
+    sink.drain()
   }
 
   /// The cost of a new entry, computed outside any lock.
@@ -123,7 +148,7 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
   @inlinable
   func lifetime(_ key: Key, _ value: Value, timeToLive: Duration?) -> _Lifetime {
     var lifetime = freshnessForEntry.map { $0(key, value)._lifetime } ?? defaultLifetime
-    if let timeToLive { lifetime.timeToLive = timeToLive._nanosecondsClamped }
+    if let timeToLive { lifetime.timeToLive = timeToLive._lifetimeNanoseconds }
     if lifetime.expires && readsClock.relaxedValue == 0 { enableExpiry() }
     return lifetime
   }
@@ -162,12 +187,9 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
         if attempts > 2 || !stripe.awaitWriterExit() { break lookup }
       }
     }
-    stripe.lock()
-    let value = stripe.shard.pointee.lookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now)
-    let drain = takeRecorded(stripe)
-    stripe.unlock()
-    if drain { sink.drain() }
-    return value
+    return locked(stripe) { shard in
+      shard.pointee.lookup(key, hash: UInt32(truncatingIfNeeded: hash), now: now)
+    }
   }
 
   @inlinable
@@ -176,13 +198,9 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     let hash = key.hashValue
     let stripe = stripe(for: hash)
     let now = clock.now()
-    stripe.lock()
-    let result = stripe.shard.pointee.store(
-      key, hash: UInt32(truncatingIfNeeded: hash), value: value, cost: cost, lifetime: lifetime, now: now)
-    let drain = takeRecorded(stripe)
-    stripe.unlock()
-    if drain { sink.drain() }
-    return result
+    return locked(stripe) { shard in
+      shard.pointee.store(key, hash: UInt32(truncatingIfNeeded: hash), value: value, cost: cost, lifetime: lifetime, now: now)
+    }
   }
 
   @inlinable
@@ -190,12 +208,9 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     let hash = key.hashValue
     let stripe = stripe(for: hash)
     let now = readTime()
-    stripe.lock()
-    let value = stripe.shard.pointee.remove(key, hash: UInt32(truncatingIfNeeded: hash), now: now)
-    let drain = takeRecorded(stripe)
-    stripe.unlock()
-    if drain { sink.drain() }
-    return value
+    return locked(stripe) { shard in
+      shard.pointee.remove(key, hash: UInt32(truncatingIfNeeded: hash), now: now)
+    }
   }
 
   /// Runs `body` on the shard that holds `key`, with its lock held, then
@@ -205,27 +220,16 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     let hash = key.hashValue
     let stripe = stripe(for: hash)
     let now = readTime()
-    stripe.lock()
-    let result = body(stripe.shard, UInt32(truncatingIfNeeded: hash), now)
-    let drain = takeRecorded(stripe)
-    stripe.unlock()
-    if drain { sink.drain() }
-    return result
+    return locked(stripe) { shard in body(shard, UInt32(truncatingIfNeeded: hash), now) }
   }
 
   /// Runs `body` on every shard in turn, each with its lock held.
   @usableFromInline
   func forEachShard(_ body: (UnsafeMutablePointer<_Shard<Key, Value>>, Int64) -> Void) {
     let now = clock.now()
-    var drain = false
     for index in 0..<stripeCount {
-      let stripe = stripes[index]
-      stripe.lock()
-      body(stripe.shard, now)
-      if takeRecorded(stripe) { drain = true }
-      stripe.unlock()
+      locked(stripes[index]) { shard in body(shard, now) }
     }
-    if drain { sink.drain() }
   }
 
   /// The atomic compute-if-absent behind `value(forKey:orInsert:)`.
@@ -234,60 +238,64 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     let hash = key.hashValue
     let hash32 = UInt32(truncatingIfNeeded: hash)
     let stripe = stripe(for: hash)
-    let shard = stripe.shard
     while true {
       let now = readTime()
-      stripe.lock()
-      if let value = shard.pointee.lookup(key, hash: hash32, now: now) {
-        let drain = takeRecorded(stripe)
-        stripe.unlock()
-        if drain { sink.drain() }
-        return value
+      let found: _ComputeLookup<Value> = locked(stripe) { shard in
+        if let value = shard.pointee.lookup(key, hash: hash32, now: now) { return .value(value) }
+        if let computation = shard.pointee.pending[key] { return .wait(computation) }
+        let computation = _PendingCompute<Value>(owner: .current)
+        shard.pointee.pending[key] = computation
+        return .compute(computation)
       }
-      if let computation = shard.pointee.pending[key] {
-        let drain = takeRecorded(stripe)
-        stripe.unlock()
-        if drain { sink.drain() }
-        if computation.owner == .current {
+      let computation: _PendingCompute<Value>
+      switch found {
+      case .value(let value):
+        return value
+      case .wait(let other):
+        if other.owner == .current {
           fatalError("""
             Cortado: the closure given to value(forKey:orInsert:) for key \(key) asked the same cache for \
             the same key again; this would wait for itself forever. Compute the value without reading its own key.
             """)
         }
-        if let value = computation.waitForResult() { return value }
+        if let value = other.waitForResult() { return value }
         continue  // That computation threw: look again, and compute here if still absent.
+      case .compute(let mine):
+        computation = mine
       }
-      let computation = _PendingCompute<Value>(owner: .current)
-      shard.pointee.pending[key] = computation
-      let drainBefore = takeRecorded(stripe)
-      stripe.unlock()
-      if drainBefore { sink.drain() }
 
       let value: Value
       do {
         value = try make()
       } catch {
-        stripe.lock()
-        if shard.pointee.pending[key] === computation { shard.pointee.pending[key] = nil }
-        stripe.unlock()
+        locked(stripe) { shard in
+          if shard.pointee.pending[key] === computation { shard.pointee.pending[key] = nil }
+        }
         computation.finish(nil)
         throw error
       }
       let cost = self.cost(key, value)
       let lifetime = self.lifetime(key, value, timeToLive: nil)
       let writeTime = clock.now()
-      stripe.lock()
-      if shard.pointee.pending[key] === computation { shard.pointee.pending[key] = nil }
-      if !computation.superseded {
-        _ = shard.pointee.store(key, hash: hash32, value: value, cost: cost, lifetime: lifetime, now: writeTime)
+      locked(stripe) { shard in
+        // Superseded by a write or removal meanwhile: that newer change wins.
+        if shard.pointee.pending[key] === computation {
+          shard.pointee.pending[key] = nil
+          _ = shard.pointee.store(key, hash: hash32, value: value, cost: cost, lifetime: lifetime, now: writeTime)
+        }
       }
-      let drain = takeRecorded(stripe)
-      stripe.unlock()
       computation.finish(value)
-      if drain { sink.drain() }
       return value
     }
   }
+}
+
+/// What `value(forKey:orInsert:)` found under the lock.
+@usableFromInline
+enum _ComputeLookup<Value> {
+  case value(Value)
+  case wait(_PendingCompute<Value>)
+  case compute(_PendingCompute<Value>)
 }
 
 extension _CacheCore: _Sweepable {
@@ -297,17 +305,38 @@ extension _CacheCore: _Sweepable {
   @usableFromInline
   func sweep(budgetPerStripe: Int) -> Bool {
     var more = false
-    var drain = false
     for index in 0..<stripeCount {
       if isClosed { return false }
       let stripe = stripes[index]
       let now = clock.now()
       stripe.lock()
       if stripe.shard.pointee.sweep(now: now, budget: budgetPerStripe) { more = true }
-      if takeRecorded(stripe) { drain = true }
-      stripe.unlock()
+      unlockLeavingDelivery(stripe)
     }
-    if drain { sink.drain() }
     return more
+  }
+
+  /// Unlocks after a sweep: releases the shard's garbage, but leaves queued
+  /// removals for `deliverRemovals()`, which the sweeper runs elsewhere so
+  /// that one cache's slow listener never delays expiry in the others.
+  @usableFromInline
+  func unlockLeavingDelivery(_ stripe: _Stripe<Key, Value>) {
+    var garbage: [any Error] = []
+    if stripe.shard.pointee.recorded {
+      if !stripe.shard.pointee.garbage.isEmpty { swap(&garbage, &stripe.shard.pointee.garbage) }
+      stripe.shard.pointee.recorded = false
+      removalsAwaitDelivery.store(1)
+    }
+    stripe.unlock()
+    garbage.removeAll()
+  }
+
+  @usableFromInline
+  var hasRemovalsToDeliver: Bool { removalsAwaitDelivery.value != 0 }
+
+  @usableFromInline
+  func deliverRemovals() {
+    removalsAwaitDelivery.store(0)
+    sink.drain()
   }
 }

@@ -19,7 +19,7 @@ extension _Shard {
     indexRemove(slot)
     policyRemove(slot)
     if timers != nil { timerUnlink(_Shard.link(slot)) }
-    if let costs { totalCost -= costs[Int(slot)] }
+    if let costs { totalCost.subtract(costs[Int(slot)]) }
     if meta[Int(slot)].flags & _NodeFlag.stale != 0 { staleCount -= 1 }
     count -= 1
     let pair = pairs.pointer(Int(slot)).move()
@@ -46,7 +46,7 @@ extension _Shard {
       counters.expirations += 1
     case .evicted:
       counters.evictions += 1
-      counters.evictedCost += cost
+      counters.evictedCost = _saturatingAdd(counters.evictedCost, cost)
     case .removed:
       counters.removals += 1
     case .replaced, .rejected:
@@ -85,7 +85,7 @@ extension _Shard {
   /// Whether the shard is over its count or cost budget.
   @inlinable @inline(__always)
   var isOverBudget: Bool {
-    count > settings.maximumCount || totalCost > settings.maximumCost
+    count > settings.maximumCount || totalCost.exceeds(settings.maximumCost)
   }
 
   /// Deals with up to `budget` entries on the due list (expired, or stale at
@@ -126,12 +126,22 @@ extension _Shard {
     Swift.max(now, wheelTime)
   }
 
-  /// Forgets in-flight work on `key` that a write or removal makes outdated.
+  /// Forgets in-flight work on `key` that a write or removal makes outdated:
+  /// the computation or load in flight will not store its result, and callers
+  /// arriving from now on do not join it (they start their own).
   @inlinable @inline(__always)
   mutating func supersede(_ key: Key) {
-    if !pending.isEmpty, let computation = pending[key] { computation.superseded = true }
-    if !loads.isEmpty, let load = loads[key] { load.superseded = true }
-    if !failures.isEmpty { failures[key] = nil }
+    if !pending.isEmpty { pending.removeValue(forKey: key) }
+    if !loads.isEmpty, let load = loads.removeValue(forKey: key) { load.superseded = true }
+    forgetFailure(key)
+  }
+
+  /// Keeps `error` until the stripe's lock is dropped: releasing it may run
+  /// user code (its `deinit`), which must never run under the lock.
+  @inlinable
+  mutating func discard(_ error: any Error) {
+    garbage.append(error)
+    recorded = true
   }
 
   // MARK: - Reading
@@ -154,13 +164,13 @@ extension _Shard {
     tickWheel(now: now)
     if slot < 0 {
       missCount += 1
-      reclaimExpired(budget: 2, now: now)
+      reclaimExpired(budget: _ShardConstants.reclaimPerOperation, now: now)
       return nil
     }
     if isUnavailable(slot, now: now) {
       missCount += 1
       if meta[Int(slot)].flags & _NodeFlag.stale == 0 { retire(slot, now: now) }
-      reclaimExpired(budget: 2, now: now)
+      reclaimExpired(budget: _ShardConstants.reclaimPerOperation, now: now)
       return nil
     }
     if let freshness, freshness[Int(slot)].idle > 0 {
@@ -168,7 +178,11 @@ extension _Shard {
     }
     policyAccess(slot)
     hitCount += 1
-    return pairs[Int(slot)].value
+    let value = pairs[Int(slot)].value
+    // A hit that had to take the lock reclaims too: shared reads take the
+    // lock while anything is due, so this is what turns them lock-free again.
+    if hasDue { reclaimExpired(budget: _ShardConstants.reclaimPerOperation, now: now) }
+    return value
   }
 
   /// Moves an entry's idle deadline after a use.
@@ -221,6 +235,10 @@ extension _Shard {
     let now = timers == nil ? rawNow : clamped(rawNow)
     tickWheel(now: now)
     supersede(key)
+    // Writes reclaim expired entries too, so that a write-only workload with
+    // the sweeper off does not keep them (before the lookup: the key's own
+    // expired entry may be among them).
+    if hasDue { reclaimExpired(budget: _ShardConstants.reclaimPerOperation, now: now) }
 
     var existing = find(key, hash: hash)
     if existing >= 0 && isUnavailable(existing, now: now) {
@@ -229,11 +247,18 @@ extension _Shard {
     }
 
     // Values that cannot be stored: the old value goes too, never left stale.
-    let rejection: CacheWriteResult<Value>.Rejection? =
-      settings.maximumCount == 0 ? .zeroCapacity
-      : cost > settings.maximumCost ? .tooCostly
-      : lifetime.isExpiredOnArrival ? .alreadyExpired
-      : nil
+    let rejection: CacheWriteResult<Value>.Rejection?
+    if let invalid = lifetime.invalid {
+      rejection = .invalidFreshness(invalid)
+    } else if settings.maximumCount == 0 {
+      rejection = .zeroCapacity
+    } else if cost > settings.maximumCost {
+      rejection = .tooCostly
+    } else if lifetime.isExpiredOnArrival {
+      rejection = .alreadyExpired
+    } else {
+      rejection = nil
+    }
     if let rejection {
       var previous: Value? = nil
       if existing >= 0 {
@@ -260,7 +285,8 @@ extension _Shard {
       if let costs {
         let oldCost = costs[slot]
         costs[slot] = cost
-        totalCost += cost - oldCost
+        totalCost.subtract(oldCost)
+        totalCost.add(cost)
         policyCostChanged(existing, from: oldCost, to: cost)
       }
       history[slot] = _History(writeTime: now, stamp: nextStamp())
@@ -272,7 +298,7 @@ extension _Shard {
       return .replaced(previous: old)
     }
 
-    if evictsBeforeInsert && (count + 1 > settings.maximumCount || totalCost + cost > settings.maximumCost) {
+    if evictsBeforeInsert && (count + 1 > settings.maximumCount || totalCost.exceeds(settings.maximumCost, adding: cost)) {
       makeRoom(forCost: cost, now: now)
     }
     let slot = allocateSlot()
@@ -288,7 +314,7 @@ extension _Shard {
     if let freshness { freshness[Int(slot)] = _FreshnessInfo() }
     if let costs {
       costs[Int(slot)] = cost
-      totalCost += cost
+      totalCost.add(cost)
     }
     indexInsert(slot)
     count += 1
@@ -325,7 +351,7 @@ extension _Shard {
   @inlinable
   mutating func makeRoom(forCost cost: Int, now: Int64) {
     advanceWheel(to: now)
-    while count > 0 && (count + 1 > settings.maximumCount || totalCost + cost > settings.maximumCost) {
+    while count > 0 && (count + 1 > settings.maximumCount || totalCost.exceeds(settings.maximumCost, adding: cost)) {
       if removeOneUnavailable(now: now) { continue }
       let victim = classicVictim()
       if victim < 0 { break }
@@ -359,9 +385,13 @@ extension _Shard {
   @inlinable
   mutating func remove(_ key: Key, hash: UInt32, now rawNow: Int64) -> Value? {
     supersede(key)
+    let now = timers == nil ? rawNow : clamped(rawNow)
+    if timers != nil {
+      tickWheel(now: now)
+      if hasDue { reclaimExpired(budget: _ShardConstants.reclaimPerOperation, now: now) }
+    }
     let slot = find(key, hash: hash)
     guard slot >= 0 else { return nil }
-    let now = timers == nil ? rawNow : clamped(rawNow)
     if isUnavailable(slot, now: now) {
       evict(slot, reason: .expired, now: now)
       return nil
@@ -391,8 +421,10 @@ extension _Shard {
   /// expired).
   @usableFromInline
   mutating func removeAll() {
-    for computation in pending.values { computation.superseded = true }
+    pending.removeAll()
     for load in loads.values { load.superseded = true }
+    loads.removeAll()
+    for failure in failures.values { discard(failure.error) }
     failures.removeAll()
     for slot in 0..<fresh where meta[slot].flags & _NodeFlag.occupied != 0 {
       let stale = meta[slot].flags & _NodeFlag.stale != 0
@@ -408,7 +440,7 @@ extension _Shard {
     fresh = 0
     freeHead = -1
     count = 0
-    totalCost = 0
+    totalCost = _CostTotal()
     staleCount = 0
     resetIndex()
     listHeads = SIMD4(repeating: -1)
@@ -492,7 +524,9 @@ extension _Shard {
   /// remembered failures whose time is up. Returns whether due entries remain.
   @usableFromInline
   mutating func sweep(now rawNow: Int64, budget: Int) -> Bool {
-    if !failures.isEmpty { failures = failures.filter { $0.value.until > rawNow } }
+    if !failures.isEmpty {
+      for (key, failure) in failures where failure.until <= rawNow { forgetFailure(key) }
+    }
     guard timers != nil else { return false }
     let now = clamped(rawNow)
     advanceWheel(to: now)

@@ -225,7 +225,7 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   @usableFromInline var lfu: _LFUBuckets
   @usableFromInline var randomSlots: [Int32]
   @usableFromInline var rng: _SplitMix64
-  @usableFromInline var totalCost: Int
+  @usableFromInline var totalCost: _CostTotal
 
   // MARK: Timer wheel
   /// Entries on the due list that are not stale.
@@ -246,8 +246,11 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   @usableFromInline var loads: [Key: _Load<Value>]
   /// Remembered loader failures (negative caching) and when they expire.
   @usableFromInline var failures: [Key: (error: any Error, until: Int64)]
-  /// Set when an operation queued a removal; the caller drains the sink
-  /// after unlocking.
+  /// Values to release only after the lock is dropped (remembered errors
+  /// that were forgotten: their `deinit` is user code).
+  @usableFromInline var garbage: [any Error]
+  /// Set when an operation queued a removal or garbage; the stripe's gate
+  /// (`_CacheCore.locked`) releases and delivers them after unlocking.
   @usableFromInline var recorded: Bool
 
   @usableFromInline
@@ -285,7 +288,7 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     lfu = _LFUBuckets()
     randomSlots = []
     rng = _SplitMix64(seed: settings.seed)
-    totalCost = 0
+    totalCost = _CostTotal()
     wheelTime = start
     dueCount = 0
     staleCount = 0
@@ -298,6 +301,7 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     pending = [:]
     loads = [:]
     failures = [:]
+    garbage = []
     recorded = false
     if settings.weighted {
       costs = .allocate(capacity: 0)

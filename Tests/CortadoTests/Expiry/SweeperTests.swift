@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 
 @testable import Cortado
@@ -17,6 +18,37 @@ struct SweeperTests {
     #expect(log.events.count == 10)
     #expect(log.events.allSatisfy { $0.reason == .expired })
     #expect(cache.statistics.expirationCount == 10)
+  }
+
+  // Suspected 18: the sweeper used to run every cache's listener on its one
+  // serial queue, so one slow listener delayed expiry in every cache.
+  @Test func aSlowListenerNeverDelaysAnotherCachesExpiry() async {
+    let clock = ManualClock()
+    let release = DispatchSemaphore(value: 0)
+    let slow = makeCache(Int.self, Int.self, maximumCount: 100, timeToLive: .seconds(1), clock: clock) { configuration in
+      configuration.sweepsExpiredEntries = true
+      configuration.onRemoval = { _, _, _ in release.wait() }
+    }
+    let log = EventLog<Int, Int>()
+    let fast = makeCache(Int.self, Int.self, maximumCount: 100, timeToLive: .seconds(1), clock: clock, log: log) {
+      $0.sweepsExpiredEntries = true
+    }
+    slow[1] = 1
+    fast[1] = 1
+    clock.advance(by: .seconds(2))
+    let passDone = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+      _Sweeper.shared.runPass()
+      passDone.signal()
+    }
+    let finished = await waitOffPool(passDone, seconds: 30)
+    #expect(finished, "the sweeper's pass waited for a slow listener")
+    #expect(fast.statistics.expirationCount == 1, "the other cache was swept")
+    fast.waitForRemovalNotifications()
+    #expect(log.events.map(\.reason) == [.expired])
+    release.signal()
+    slow.waitForRemovalNotifications()
+    if !finished { passDone.wait() }
   }
 
   @Test func theSweeperHoldsCachesWeakly() {

@@ -78,3 +78,22 @@ struct ManualClockTests {
     #expect(suspending[1] == 1)
   }
 }
+
+@Suite("CoarseClock")
+struct CoarseClockTests {
+  // Suspected 19 (confirmed, and documented): CoarseClock follows
+  // CLOCK_MONOTONIC, which stops while the system is suspended, like
+  // SuspendingClock and unlike the default ContinuousClock.
+  // It is never ahead of CLOCK_MONOTONIC and lags it by about a tick (a
+  // tickless kernel may update it a few ticks late when idle).
+  @Test func itFollowsTheSuspendingClock() {
+    let tick = CoarseClock().minimumResolution._nanosecondsClamped
+    for _ in 0..<100 {
+      let before = _readSystemClock(_suspendingClockID)
+      let coarse = CoarseClock().now.nanoseconds
+      let after = _readSystemClock(_suspendingClockID)
+      #expect(coarse <= after)
+      #expect(coarse >= before - 4 * tick - 10_000_000)
+    }
+  }
+}
