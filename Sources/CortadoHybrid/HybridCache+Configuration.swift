@@ -62,6 +62,11 @@ public struct HybridCacheConfiguration: Sendable {
   /// stop a replayed write from overwriting a newer one. Default: `Date()`.
   public var currentDate: @Sendable () -> Date
 
+  /// Called when a replay pass ends, before the replay decides whether to end
+  /// (tests only, through `@testable import`: it lets a test deliver an
+  /// event at exactly that point).
+  var _replayPassEnded: (@Sendable () -> Void)? = nil
+
   /// Creates a configuration with the defaults.
   public init(namespace: String, defaultOptions: HybridCacheOptions = HybridCacheOptions(timeToLive: .seconds(300))) {
     self.namespace = namespace

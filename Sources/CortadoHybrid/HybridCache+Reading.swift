@@ -172,15 +172,20 @@ extension HybridCache {
       throw error
     }
     // Best effort, and not queued for replay: replaying a loaded value later
-    // could resurrect data another instance removed meanwhile.
-    if write.bytes.count <= configuration.maximumValueBytes {
+    // could resurrect data another instance removed meanwhile. Skipped when a
+    // write, removal or invalidation of the key happened since the fill
+    // began: the newer state wins in the store too.
+    if write.bytes.count > configuration.maximumValueBytes {
+      state.withLock { $0.statistics.oversizedValues += 1 }
+    } else if beginFillWrite(key, ticket) {
       let bytes = write.bytes
       let lifetime = write.storeTimeToLive
       if (try? await remote({ try await $0.set(remoteKey, bytes: bytes, timeToLive: lifetime) })) != nil {
         state.withLock { $0.statistics.remoteWrites += 1 }
       }
+      endFillWrite(key)
     } else {
-      state.withLock { $0.statistics.oversizedValues += 1 }
+      state.withLock { $0.statistics.supersededFills += 1 }
     }
     let entry = localEntry(
       value, key: key, epoch: ticket.epoch, reliable: ticket.reliable, time: now(),

@@ -13,11 +13,19 @@ extension HybridCache {
   }
 
   /// Starts a replay unless one is running; returns the running one.
+  ///
+  /// A running replay is asked for one more pass: a reconnect or a completed
+  /// write may arrive just after its last pass found the queue empty, and
+  /// must not be absorbed by a task that is about to end.
   @discardableResult
   func startReplay() -> Task<Void, Never>? {
     state.withLock { state in
-      if let running = state.replayTask { return running }
+      if let running = state.replayTask {
+        state.replayRequested = true
+        return running
+      }
       guard !state.isShutDown else { return nil }
+      state.replayRequested = false
       let task = Task { await self.replay() }
       state.replayTask = task
       return task
@@ -25,7 +33,25 @@ extension HybridCache {
   }
 
   private func replay() async {
-    defer { state.withLock { $0.replayTask = nil } }
+    while true {
+      await replayPass()
+      configuration._replayPassEnded?()
+      // The decision to end and the clearing of `replayTask` happen under one
+      // lock, so a request made before it gets another pass and one made after
+      // it starts a new task.
+      let again = state.withLock { state -> Bool in
+        if state.replayRequested && !state.isShutDown && !Task.isCancelled {
+          state.replayRequested = false
+          return true
+        }
+        state.replayTask = nil
+        return false
+      }
+      if !again { return }
+    }
+  }
+
+  private func replayPass() async {
     while !Task.isCancelled, store.state == .connected {
       let items = state.withLock { $0.queue.takeAll() }
       if items.isEmpty { return }

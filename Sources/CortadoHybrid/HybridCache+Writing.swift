@@ -29,6 +29,7 @@ extension HybridCache {
       return state.queue.currentSequence
     }
     defer { endLocalWrite(hybridKey) }
+    await supersedeFills(hybridKey)
     let remoteKey = remoteKey(hybridKey)
     guard write.bytes.count <= configuration.maximumValueBytes else {
       // Not sent, but the store's older value must not outlive this write.
@@ -67,7 +68,18 @@ extension HybridCache {
       return state.queue.currentSequence
     }
     defer { endLocalWrite(hybridKey) }
+    await supersedeFills(hybridKey)
     return await removeRemote(remoteKey(hybridKey), sequence: sequence)
+  }
+
+  /// A write or removal by this instance is a barrier for the fills of the
+  /// key that began before it: callers arriving from now on start a fill of
+  /// their own instead of joining one of those, and a fill already writing
+  /// its loaded value to the store finishes that write before this
+  /// instance's command is sent, so the older value never lands last.
+  func supersedeFills(_ key: HybridKey) async {
+    flights.removeValue(forKey: key.user)
+    await awaitFillWrites(key)
   }
 
   func removeRemote(_ remoteKey: String, sequence: UInt64) async -> HybridWriteOutcome {

@@ -182,6 +182,10 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
         state.statistics.invalidatedKeys += locals.count
         for key in locals { invalidateLocked(&state, key, keepFallback: true) }
       }
+      // Loads that began before the change are not joined by later callers.
+      // (A hashed key cannot be mapped back to its caller's key; its fill
+      // still keeps nothing in memory.)
+      for key in locals where !key.hasPrefix(HybridKey.hashedPrefix) { flights.removeValue(forKey: key) }
     case .all:
       state.withLock { state in
         state.statistics.invalidationEvents += 1
@@ -316,6 +320,53 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
     state.fills[key, default: FillGuard()].localWrites += 1
   }
 
+  /// Claims the right for a fill to write its loaded value to the store:
+  /// granted only if no write, removal or invalidation of the key happened
+  /// since the fill began (the newer state must win in the store too, not only
+  /// in memory). A granted claim must be released with `endFillWrite`; a
+  /// write or removal of the key by this instance waits for it
+  /// (`awaitFillWrites`), so the store receives the fill's `SET` before the
+  /// newer command, never after.
+  func beginFillWrite(_ key: HybridKey, _ ticket: FillTicket) -> Bool {
+    state.withLock { state in
+      guard var fill = state.fills[key.local], fill.invalidatedAt <= ticket.sequence, fill.localWrites == 0 else {
+        return false
+      }
+      fill.remoteWrites += 1
+      state.fills[key.local] = fill
+      return true
+    }
+  }
+
+  /// Releases a claim from `beginFillWrite` and wakes the writes waiting for it.
+  func endFillWrite(_ key: HybridKey) {
+    let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+      guard var fill = state.fills[key.local] else { return [] }
+      fill.remoteWrites -= 1
+      var waiters: [CheckedContinuation<Void, Never>] = []
+      if fill.remoteWrites == 0 { swap(&waiters, &fill.writeWaiters) }
+      state.fills[key.local] = fill.isIdle ? nil : fill
+      return waiters
+    }
+    for waiter in waiters { waiter.resume() }
+  }
+
+  /// Waits until no fill of `key` is writing to the store. Called by a write
+  /// or removal of this instance after it registered (`beginLocalWriteLocked`),
+  /// so no new fill write can start meanwhile. Bounded by the store's
+  /// deadline on the fill's write.
+  func awaitFillWrites(_ key: HybridKey) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let ready = state.withLock { state -> Bool in
+        guard var fill = state.fills[key.local], fill.remoteWrites > 0 else { return true }
+        fill.writeWaiters.append(continuation)
+        state.fills[key.local] = fill
+        return false
+      }
+      if ready { continuation.resume() }
+    }
+  }
+
   /// Ends a write or removal of `key` by this instance (whether or not it
   /// reached the store): fills that began before now may have read the
   /// replaced value, so they do not store what they read.
@@ -403,6 +454,8 @@ struct HybridState: Sendable {
   var statistics = HybridCacheStatistics()
   var eventTask: Task<Void, Never>?
   var replayTask: Task<Void, Never>?
+  /// Something asked for a replay while one was running: it runs one more pass.
+  var replayRequested = false
 
   init(reliable: Bool, queue: RecoveryQueue) {
     self.reliable = reliable
@@ -415,10 +468,14 @@ struct FillGuard: Sendable {
   var active = 0
   /// Writes and removals by this instance in flight.
   var localWrites = 0
+  /// Fills writing their loaded value to the store right now.
+  var remoteWrites = 0
+  /// Writes and removals of this instance waiting for those fill writes.
+  var writeWaiters: [CheckedContinuation<Void, Never>] = []
   /// The invalidation sequence of the last invalidation of the key.
   var invalidatedAt: UInt64 = 0
 
-  var isIdle: Bool { active == 0 && localWrites == 0 }
+  var isIdle: Bool { active == 0 && localWrites == 0 && remoteWrites == 0 }
 }
 
 struct FillTicket: Sendable {

@@ -27,6 +27,10 @@ public struct HybridCacheStatistics: Sendable, Hashable {
   public var remoteWrites = 0
   /// Values too large for the store, cached in memory only.
   public var oversizedValues = 0
+  /// Loaded values not written to the store because a write, removal or
+  /// invalidation of the key happened while loading (the newer state wins);
+  /// their callers still got them.
+  public var supersededFills = 0
   /// Invalidation events handled (any kind).
   public var invalidationEvents = 0
   /// Keys of this cache invalidated by another client.

@@ -13,13 +13,16 @@ struct HybridKey: Sendable {
   /// Whether `local` is a hash of `user`.
   let isHashed: Bool
 
+  /// What starts the local key of a hashed key.
+  static let hashedPrefix = "~h:"
+
   init(_ key: String, maximumBytes: Int) {
     user = key
     if key.utf8.count <= maximumBytes {
       local = key
       isHashed = false
     } else {
-      local = "~h:" + hybridHexDigest(key.utf8)
+      local = HybridKey.hashedPrefix + hybridHexDigest(key.utf8)
       isHashed = true
     }
   }

@@ -132,8 +132,13 @@ final class HeldWritesStore: RemoteCacheStore {
   let base: InMemoryRemoteStore
   let gate = Gate()
   let heldWrites = Counter()
+  /// Whether removals are held too (otherwise only `set`s are).
+  let holdsRemovals: Bool
 
-  init(_ base: InMemoryRemoteStore) { self.base = base }
+  init(_ base: InMemoryRemoteStore, holdsRemovals: Bool = true) {
+    self.base = base
+    self.holdsRemovals = holdsRemovals
+  }
 
   var state: RemoteCacheStoreState { base.state }
   func get(_ key: String) async throws -> RemoteCacheEntry? { try await base.get(key) }
@@ -147,8 +152,10 @@ final class HeldWritesStore: RemoteCacheStore {
     try await base.setIfNotNewer(key, bytes: bytes, timeToLive: timeToLive, createdAtMilliseconds: createdAtMilliseconds)
   }
   func remove(_ keys: [String]) async throws {
-    heldWrites.increment()
-    await gate.wait()
+    if holdsRemovals {
+      heldWrites.increment()
+      await gate.wait()
+    }
     try await base.remove(keys)
   }
   func invalidations() -> AsyncStream<RemoteCacheEvent> { base.invalidations() }

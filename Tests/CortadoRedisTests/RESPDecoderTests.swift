@@ -1,4 +1,5 @@
 #if Redis
+import Foundation
 import NIOCore
 import Testing
 @testable import CortadoRedis
@@ -241,6 +242,49 @@ struct RESPDecoderTests {
         )
         let line = "+" + String(repeating: "a", count: 32) + "\r\n"
         #expect(decodeAll(wire(line), chunks: [1, 5, 100], limits: limits) == .values([.simpleString(String(repeating: "a", count: 32))]))
+    }
+
+    // Defect 11: `maxLineLength: .max` used to overflow on the first reply.
+    @Test("limits of .max are clamped to safe maxima and decode normally")
+    func unlimitedLimitsAreClamped() {
+        let limits = RESPDecoder.Limits(maxBulkLength: .max, maxAggregateLength: .max, maxDepth: .max, maxLineLength: .max)
+        #expect(limits.maxLineLength == RESPDecoder.Limits.largestLineLength)
+        #expect(limits.maxBulkLength == RESPDecoder.Limits.largestBulkLength)
+        #expect(limits.maxAggregateLength == RESPDecoder.Limits.largestAggregateLength)
+        #expect(limits.maxDepth == RESPDecoder.Limits.largestDepth)
+        for (name, text, value) in goldenCases {
+            #expect(decodeAll(wire(text), chunks: [1, 3, 1_000], limits: limits) == .values([value]), "\(name)")
+        }
+        #expect(decodeAll(wire("+OK"), chunks: [3], limits: limits) == .values([]), "incomplete, not a crash")
+        #expect(decodeAll(wire("$99999999999999999\r\n"), chunks: [100], limits: limits)
+                == .failure(.bulkTooLarge(length: 99_999_999_999_999_999, limit: RESPDecoder.Limits.largestBulkLength), after: []))
+    }
+
+    // Defect 12: a raised maxDepth let a deep reply overflow the stack when the
+    // decoded value was released (or compared, or described). The depth is
+    // clamped; at the clamp, all of that is safe on a 512 KiB stack.
+    @Test("the deepest accepted reply is safe to release, compare and describe on a small stack")
+    func deepestReplyIsSafe() {
+        let depth = RESPDecoder.Limits.largestDepth
+        let text = String(repeating: "*1\r\n", count: depth) + ":1\r\n"
+        let limits = RESPDecoder.Limits(maxDepth: .max)
+        #expect(decodeAll(wire(String(repeating: "*1\r\n", count: depth + 1) + ":1\r\n"), chunks: [1_000_000], limits: limits)
+                == .failure(.nestingTooDeep(limit: depth), after: []))
+        let finished = Guarded(false)
+        let thread = Thread {
+            var buffer = ByteBuffer(bytes: wire(text))
+            var decoder = RESPDecoder(limits: limits)
+            if case .some(.some(let value)) = try? decoder.decode(&buffer) {
+                let copy = value
+                #expect(String(describing: value).contains("…"), "deep levels are elided")
+                #expect(copy == value)
+            }
+            finished.withLock { $0 = true }
+        }
+        thread.stackSize = 512 * 1024
+        thread.start()
+        while !finished.withLock({ $0 }) { usleep(1_000) }
+        #expect(finished.withLock { $0 })
     }
 
     @Test("after an error the decoder keeps failing")

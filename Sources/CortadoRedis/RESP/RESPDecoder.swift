@@ -36,18 +36,42 @@ public struct RESPDecoder: Sendable {
         /// Longest line of a line-based value (simple string, error, number, header).
         public var maxLineLength: Int
 
-        /// Limits with the given bounds (values below a sane minimum are raised to it).
+        /// Limits with the given bounds. Each is clamped to a safe range: values
+        /// below a sane minimum are raised to it, and values above the largest
+        /// safe one (``largestBulkLength``, ``largestAggregateLength``,
+        /// ``largestDepth``, ``largestLineLength``) are lowered to it, so that
+        /// "no limit" (`.max`) is a valid choice that can never crash the client.
         public init(
             maxBulkLength: Int = 64 * 1024 * 1024,
             maxAggregateLength: Int = 1024 * 1024,
             maxDepth: Int = 64,
             maxLineLength: Int = 64 * 1024
         ) {
-            self.maxBulkLength = max(0, maxBulkLength)
-            self.maxAggregateLength = max(0, maxAggregateLength)
-            self.maxDepth = max(1, maxDepth)
-            self.maxLineLength = max(32, maxLineLength)
+            self.maxBulkLength = min(max(0, maxBulkLength), Self.largestBulkLength)
+            self.maxAggregateLength = min(max(0, maxAggregateLength), Self.largestAggregateLength)
+            self.maxDepth = min(max(1, maxDepth), Self.largestDepth)
+            self.maxLineLength = min(max(32, maxLineLength), Self.largestLineLength)
         }
+
+        /// The largest bulk length a decoder accepts (4 GiB): Redis itself
+        /// caps a bulk string at 512 MiB by default, and the reply's total
+        /// length (header, payload, CRLF) must never overflow.
+        public static let largestBulkLength = 1 << 32
+
+        /// The most elements one aggregate may announce (2^32): a map's
+        /// element count (twice its pairs) must never overflow.
+        public static let largestAggregateLength = 1 << 32
+
+        /// The deepest nesting a decoder accepts (512). Decoding is iterative,
+        /// but *releasing* a decoded value, comparing it or describing it
+        /// recurses once per level: 512 levels stay well within a 512 KiB
+        /// thread stack (the smallest a platform gives a secondary thread), as
+        /// a test checks. Redis replies nest a handful of levels.
+        public static let largestDepth = 512
+
+        /// The longest line a decoder accepts (1 GiB): the scan for its CRLF
+        /// adds two to the limit, which must never overflow.
+        public static let largestLineLength = 1 << 30
     }
 
     /// The limits this decoder enforces.

@@ -145,31 +145,73 @@ extension RESPValue {
 }
 
 extension RESPValue: CustomStringConvertible {
+    /// A short human-readable rendering. Aggregates nested deeper than
+    /// ``describedDepth`` levels print as `…`: a description is for people, and
+    /// describing every level of the deepest reply the decoder accepts would
+    /// need more stack than a secondary thread may have.
     public var description: String {
+        var text = ""
+        self.describe(into: &text, depth: 0)
+        return text
+    }
+
+    /// The deepest nesting ``description`` spells out.
+    public static let describedDepth = 32
+
+    private func describe(into text: inout String, depth: Int) {
         switch self {
-        case .simpleString(let s): return "+\(s)"
-        case .simpleError(let s): return "-\(s)"
-        case .integer(let i): return ":\(i)"
-        case .bulkString(nil): return "$nil"
+        case .simpleString(let s): text += "+\(s)"
+        case .simpleError(let s): text += "-\(s)"
+        case .integer(let i): text += ":\(i)"
+        case .bulkString(nil): text += "$nil"
         case .bulkString(.some(let b)):
-            return b.readableBytes <= 64
+            text += b.readableBytes <= 64
                 ? "\"\(String(decoding: b.readableBytesView, as: UTF8.self))\""
                 : "<\(b.readableBytes) bytes>"
-        case .array(nil): return "*nil"
-        case .array(.some(let values)): return "[" + values.map(\.description).joined(separator: ", ") + "]"
-        case .null: return "null"
-        case .boolean(let b): return b ? "#t" : "#f"
-        case .double(let d): return ",\(d)"
-        case .bigNumber(let s): return "(\(s)"
-        case .bulkError(let s): return "!\(s)"
-        case .verbatimString(let format, let text):
-            return "=\(format):\(String(decoding: text.readableBytesView, as: UTF8.self))"
-        case .map(let entries): return "{" + entries.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
-        case .set(let values): return "~[" + values.map(\.description).joined(separator: ", ") + "]"
+        case .array(nil): text += "*nil"
+        case .array(.some(let values)): Self.describe(values, "[", "]", into: &text, depth: depth)
+        case .null: text += "null"
+        case .boolean(let b): text += b ? "#t" : "#f"
+        case .double(let d): text += ",\(d)"
+        case .bigNumber(let s): text += "(\(s)"
+        case .bulkError(let s): text += "!\(s)"
+        case .verbatimString(let format, let text2):
+            text += "=\(format):\(String(decoding: text2.readableBytesView, as: UTF8.self))"
+        case .map(let entries): Self.describe(entries, "{", "}", into: &text, depth: depth)
+        case .set(let values): Self.describe(values, "~[", "]", into: &text, depth: depth)
         case .attribute(let entries, let value):
-            return "|{" + entries.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "} \(value)"
-        case .push(let values): return ">[" + values.map(\.description).joined(separator: ", ") + "]"
+            Self.describe(entries, "|{", "} ", into: &text, depth: depth)
+            if depth >= Self.describedDepth { text += "…" } else { value.describe(into: &text, depth: depth + 1) }
+        case .push(let values): Self.describe(values, ">[", "]", into: &text, depth: depth)
         }
+    }
+
+    private static func describe(_ values: [RESPValue], _ open: String, _ close: String, into text: inout String, depth: Int) {
+        text += open
+        if depth >= describedDepth {
+            if !values.isEmpty { text += "…" }
+        } else {
+            for (index, value) in values.enumerated() {
+                if index > 0 { text += ", " }
+                value.describe(into: &text, depth: depth + 1)
+            }
+        }
+        text += close
+    }
+
+    private static func describe(_ entries: [RESPMapEntry], _ open: String, _ close: String, into text: inout String, depth: Int) {
+        text += open
+        if depth >= describedDepth {
+            if !entries.isEmpty { text += "…" }
+        } else {
+            for (index, entry) in entries.enumerated() {
+                if index > 0 { text += ", " }
+                entry.key.describe(into: &text, depth: depth + 1)
+                text += ": "
+                entry.value.describe(into: &text, depth: depth + 1)
+            }
+        }
+        text += close
     }
 }
 #endif
