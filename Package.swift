@@ -40,10 +40,14 @@ let package = Package(
         // MARK: Core
         .target(name: "_CortadoShims"),
         .target(name: "Cortado", dependencies: ["_CortadoShims"]),
+        // Test support shared by the test targets (never a product): the
+        // linearizability checker and its history driver.
+        .target(name: "CortadoTestSupport", dependencies: ["Cortado"], path: "Tests/CortadoTestSupport"),
         .testTarget(
             name: "CortadoTests",
             dependencies: [
                 "Cortado",
+                "CortadoTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"]
@@ -51,7 +55,7 @@ let package = Package(
 
         // MARK: Two-level cache (Foundation allowed; no SwiftNIO)
         .target(name: "CortadoHybrid", dependencies: ["Cortado"]),
-        .testTarget(name: "CortadoHybridTests", dependencies: ["CortadoHybrid"]),
+        .testTarget(name: "CortadoHybridTests", dependencies: ["CortadoHybrid", "CortadoTestSupport"]),
 
         // MARK: Redis (trait `Redis`)
         .target(

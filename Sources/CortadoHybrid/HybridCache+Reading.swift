@@ -164,6 +164,13 @@ extension HybridCache {
       throw error
     }
 
+    // Every caller left while the loader ran (the single flight cancels its
+    // task then): nobody asked for this value any more, so it is not written
+    // anywhere, as an abandoned `Cache` load stores nothing.
+    if Task.isCancelled {
+      endFill(key, ticket, storing: nil)
+      throw CancellationError()
+    }
     let write: PreparedWrite
     do {
       write = try prepareWrite(value, key: key, options: options)

@@ -87,6 +87,30 @@ struct FillBarrierTests {
     #expect(world.storedValue(cache, "k") == "theirs", "the older fill did not overwrite their write")
   }
 
+  // A fill whose every caller left before its loader returned writes its
+  // value nowhere (as an abandoned `Cache` load stores nothing).
+  @Test func anAbandonedFillWritesNothing() async throws {
+    let world = World()
+    let (cache, _) = try world.instance()
+    let gate = Gate()
+    let returned = Counter()
+    let load = Task {
+      try await cache.loadValue(forKey: "k") { _ in
+        await gate.wait()  // ignores cancellation
+        returned.increment()
+        return "orphan"
+      }
+    }
+    await eventually { cache.statistics.loaderCalls == 1 }
+    load.cancel()
+    await #expect(throws: CancellationError.self) { try await load.value }
+    await gate.open()
+    await eventually { returned.value == 1 }
+    await cache.shutdown()  // waits for the fill to end
+    #expect(world.storedValue(cache, "k") == nil)
+    #expect(await cache.value(forKey: "k") == nil)
+  }
+
   // A loader that loads its own key fails fast (through the single flight).
   @Test func aLoaderThatLoadsItsOwnKeyFailsFast() async throws {
     let world = World()
