@@ -67,6 +67,9 @@ public struct HybridCacheConfiguration: Sendable {
   /// event at exactly that point).
   var _replayPassEnded: (@Sendable () -> Void)? = nil
 
+  /// Sees the single flight's join, cancel and finish points (tests only).
+  var _loadObserver: (@Sendable (_LoadEvent<String>) -> Void)? = nil
+
   /// Creates a configuration with the defaults.
   public init(namespace: String, defaultOptions: HybridCacheOptions = HybridCacheOptions(timeToLive: .seconds(300))) {
     self.namespace = namespace

@@ -90,7 +90,9 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
     localConfiguration.setClock(configuration.clock)
     do {
       local = try Cache(configuration: localConfiguration)
-      flights = try Cache(configuration: Cache<String, Value>.Configuration(maximumCount: 0))
+      var flightConfiguration = Cache<String, Value>.Configuration(maximumCount: 0)
+      flightConfiguration._loadObserver = configuration._loadObserver
+      flights = try Cache(configuration: flightConfiguration)
     } catch {
       throw HybridCacheConfigurationError(field: "localMaximumCount", message: "\(error)")
     }

@@ -74,9 +74,10 @@ extension Cache {
     public var stripeCount: Int?
 
     /// Sees the loading code's join, cancel and finish points, in tests
-    /// (through `@testable import`): controlled-interleaving tests wait for
-    /// these points instead of sleeping.
-    var _loadObserver: (@Sendable (_LoadEvent<Key>) -> Void)? = nil
+    /// (through `@testable import`, or from CortadoHybrid's single flight):
+    /// controlled-interleaving tests wait for these points instead of
+    /// sleeping.
+    package var _loadObserver: (@Sendable (_LoadEvent<Key>) -> Void)? = nil
 
     /// Creates a configuration. Every limit defaults to none, and the policy to
     /// ``EvictionPolicy/windowTinyLFU``.

@@ -197,7 +197,7 @@ enum _Loader<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 /// `Cache.Configuration._loadObserver`): the points where the order of join,
 /// cancel, finish and write decides the outcome.
 @usableFromInline
-enum _LoadEvent<Key: Sendable>: Sendable {
+package enum _LoadEvent<Key: Sendable>: Sendable {
   /// A caller started a load of `key` (it runs the loader).
   case started(Key)
   /// A caller joined the load of `key` already in flight.
