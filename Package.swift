@@ -23,10 +23,12 @@ let package = Package(
         .library(name: "CortadoRedis", targets: ["CortadoRedis"]),
         .library(name: "CortadoMacros", targets: ["CortadoMacros"]),
         .executable(name: "cortado", targets: ["cortado"]),
+        .executable(name: "cortado-fuzz", targets: ["CortadoFuzz"]),
     ],
     traits: [
         .trait(name: "Redis", description: "Builds the CortadoRedis product (Redis client on SwiftNIO)."),
         .trait(name: "Macros", description: "Builds the CortadoMacros product (@Memoized, on swift-syntax)."),
+        .trait(name: "Fuzz", description: "Builds cortado-fuzz, the libFuzzer harness (needs -sanitize=fuzzer)."),
         .default(enabledTraits: []),
     ],
     dependencies: [
@@ -112,5 +114,18 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CortadoBenchTests", dependencies: ["CortadoBench"]),
+
+        // MARK: Fuzzing (trait `Fuzz`; built with -sanitize=fuzzer, see docs/reliability.md)
+        .executableTarget(
+            name: "CortadoFuzz",
+            dependencies: [
+                .target(name: "Cortado", condition: .when(traits: ["Fuzz"])),
+                .target(name: "CortadoHybrid", condition: .when(traits: ["Fuzz"])),
+                .target(name: "CortadoBench", condition: .when(traits: ["Fuzz"])),
+                .target(name: "CortadoTestSupport", condition: .when(traits: ["Fuzz"])),
+                .target(name: "CortadoRedis", condition: .when(traits: ["Fuzz"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Redis"])),
+            ]
+        ),
     ]
 )

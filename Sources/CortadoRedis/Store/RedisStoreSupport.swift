@@ -47,7 +47,7 @@ public enum RedisStoreError: Error, Sendable, Hashable, CustomStringConvertible 
 ///
 /// No values and no timestamps travel in the message: a receiver only drops
 /// the keys and reads Redis again when it needs them.
-enum RedisInvalidationMessage: Equatable {
+package enum RedisInvalidationMessage: Equatable {
     case keys(instance: [UInt8], keys: [String])
     case all(instance: [UInt8])
 
@@ -63,7 +63,7 @@ enum RedisInvalidationMessage: Equatable {
         }
     }
 
-    func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         var bytes = Self.magic
         bytes.append(Self.version)
         switch self {
@@ -85,7 +85,7 @@ enum RedisInvalidationMessage: Equatable {
 
     /// The message in `bytes`, or nil when they are not a readable message of
     /// this version. Never traps.
-    static func decode(_ bytes: [UInt8]) -> RedisInvalidationMessage? {
+    package static func decode(_ bytes: [UInt8]) -> RedisInvalidationMessage? {
         let header = 4 + instanceIDSize
         guard bytes.count >= header, bytes[0] == magic[0], bytes[1] == magic[1], bytes[2] == version else { return nil }
         let instance = Array(bytes[4..<header])

@@ -9,18 +9,18 @@ import Cortado
 /// follows cachetools' rules). For W-TinyLFU and random, whose choices depend
 /// on a frequency sketch or a generator, the model learns the victim from the
 /// cache's `.evicted` notification and checks that it was a live entry.
-struct ReferenceModel {
-  struct Entry {
-    var value: Int
-    var writeTime: Int64
-    var hardDeadline: Int64?  // time to live
-    var idle: Int64?  // time to idle
-    var lastAccess: Int64
-    var useCount: Int
-    var lastUse: Int  // recency sequence for LRU/LFU ties, write sequence for FIFO
-    var writeSequence: Int
+package struct ReferenceModel {
+  package struct Entry {
+    package var value: Int
+    package var writeTime: Int64
+    package var hardDeadline: Int64?  // time to live
+    package var idle: Int64?  // time to idle
+    package var lastAccess: Int64
+    package var useCount: Int
+    package var lastUse: Int  // recency sequence for LRU/LFU ties, write sequence for FIFO
+    package var writeSequence: Int
 
-    var deadline: Int64? {
+    package var deadline: Int64? {
       let idleDeadline = idle.map { lastAccess + $0 }
       switch (hardDeadline, idleDeadline) {
       case (nil, nil): return nil
@@ -30,38 +30,38 @@ struct ReferenceModel {
       }
     }
 
-    func isLive(at now: Int64) -> Bool { deadline.map { now < $0 } ?? true }
+    package func isLive(at now: Int64) -> Bool { deadline.map { now < $0 } ?? true }
   }
 
-  enum Policy { case lru, lfu, fifo, learned }
+  package enum Policy { case lru, lfu, fifo, learned }
 
-  var entries: [Int: Entry] = [:]
-  var now: Int64 = 0
-  var sequence = 0
-  let maximumCount: Int?
-  let policy: Policy
-  let timeToLive: Int64?
-  let timeToIdle: Int64?
+  package var entries: [Int: Entry] = [:]
+  package var now: Int64 = 0
+  package var sequence = 0
+  package let maximumCount: Int?
+  package let policy: Policy
+  package let timeToLive: Int64?
+  package let timeToIdle: Int64?
 
-  init(maximumCount: Int?, policy: Policy, timeToLive: Int64?, timeToIdle: Int64?) {
+  package init(maximumCount: Int?, policy: Policy, timeToLive: Int64?, timeToIdle: Int64?) {
     self.maximumCount = maximumCount
     self.policy = policy
     self.timeToLive = timeToLive
     self.timeToIdle = timeToIdle
   }
 
-  mutating func nextSequence() -> Int {
+  package mutating func nextSequence() -> Int {
     sequence += 1
     return sequence
   }
 
-  mutating func dropExpired(_ key: Int) {
+  package mutating func dropExpired(_ key: Int) {
     if let entry = entries[key], !entry.isLive(at: now) { entries[key] = nil }
   }
 
-  var liveKeys: [Int] { entries.filter { $0.value.isLive(at: now) }.map(\.key) }
+  package var liveKeys: [Int] { entries.filter { $0.value.isLive(at: now) }.map(\.key) }
 
-  mutating func get(_ key: Int) -> Int? {
+  package mutating func get(_ key: Int) -> Int? {
     dropExpired(key)
     guard var entry = entries[key] else { return nil }
     entry.lastAccess = now
@@ -71,10 +71,10 @@ struct ReferenceModel {
     return entry.value
   }
 
-  func contains(_ key: Int) -> Bool { entries[key]?.isLive(at: now) ?? false }
+  package func contains(_ key: Int) -> Bool { entries[key]?.isLive(at: now) ?? false }
 
   /// The victim the policy would choose among live entries (exact policies).
-  func victim() -> Int? {
+  package func victim() -> Int? {
     let live = entries.filter { $0.value.isLive(at: now) }
     switch policy {
     case .lru, .fifo:
@@ -87,7 +87,7 @@ struct ReferenceModel {
   }
 
   /// Applies a write. Returns the key the model evicted (exact policies).
-  mutating func set(_ key: Int, _ value: Int, timeToLive override: Int64? = nil) -> Int? {
+  package mutating func set(_ key: Int, _ value: Int, timeToLive override: Int64? = nil) -> Int? {
     dropExpired(key)
     let ttl = override ?? timeToLive
     if let ttl, ttl <= 0 {
@@ -122,15 +122,15 @@ struct ReferenceModel {
     return evicted
   }
 
-  mutating func remove(_ key: Int) -> Int? {
+  package mutating func remove(_ key: Int) -> Int? {
     dropExpired(key)
     return entries.removeValue(forKey: key)?.value
   }
 
-  var count: Int { liveKeys.count }
+  package var count: Int { liveKeys.count }
 
   /// Live (key, value) pairs, oldest write first.
-  var snapshot: [(Int, Int)] {
+  package var snapshot: [(Int, Int)] {
     entries.filter { $0.value.isLive(at: now) }
       .sorted { $0.value.writeSequence < $1.value.writeSequence }
       .map { ($0.key, $0.value.value) }
