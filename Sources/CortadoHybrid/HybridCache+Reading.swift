@@ -39,8 +39,16 @@ extension HybridCache {
     try options.validate()
     let hybridKey = makeKey(key)
     if let value = freshLocal(hybridKey) { return value }
+    // The guard's ticket is taken before the single flight registers the
+    // load, so a write, removal or invalidation that comes after the load
+    // began is seen by its fill, however late the fill's task starts. The
+    // fill adopts the ticket of the caller that started it; a caller whose
+    // loader did not run releases its own.
+    let ticket = beginFill(hybridKey)
+    let claim = FillClaim()
+    defer { if claim.release() { endFill(hybridKey, ticket, storing: nil) } }
     return try await flights.loadValue(forKey: key) { _ in
-      try await self.fill(hybridKey, options: options, loader: loader)
+      try await self.fill(hybridKey, adopting: claim.adopt() ? ticket : nil, options: options, loader: loader)
     }
   }
 
@@ -111,15 +119,30 @@ extension HybridCache {
   // MARK: The fill
 
   /// The single-flight leader's work for ``loadValue(forKey:options:using:)``.
+  ///
+  /// `adopted` is the ticket of the caller that started the load. Without it
+  /// (that caller left before the fill's task started, and others joined),
+  /// the fill cannot know what happened since the load began: it still
+  /// answers its callers but stores nothing.
   func fill(
     _ key: HybridKey,
+    adopting adopted: FillTicket?,
     options: HybridCacheOptions,
     loader: @Sendable (String) async throws -> Value
   ) async throws -> Value {
+    var ticket: FillTicket
+    if let adopted {
+      ticket = adopted
+    } else {
+      ticket = beginFill(key)
+      ticket.mayStore = false
+    }
     // A fill that completed just before this one was started may have
     // cached the value already.
-    if let value = freshLocal(key) { return value }
-    let ticket = beginFill(key)
+    if let value = freshLocal(key) {
+      endFill(key, ticket, storing: nil)
+      return value
+    }
     var fallback = localFallback(key)
 
     let remoteKey = remoteKey(key)

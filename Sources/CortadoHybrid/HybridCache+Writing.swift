@@ -1,12 +1,16 @@
 extension HybridCache {
-  /// Writes `value` to memory and to the store; every other instance drops
+  /// Writes `value` to the store and to memory; every other instance drops
   /// its copy of the key.
   ///
-  /// Memory is updated first, so this instance reads its own write at once.
-  /// If the store cannot be reached (error, timeout, disconnected), the write
-  /// is queued and replayed after the reconnect as a compare-and-set that
-  /// cannot overwrite a newer value written meanwhile by another instance;
-  /// the call does not throw for that (see the returned outcome).
+  /// The old value leaves memory at once; the new one enters memory once the
+  /// store has it (or once the write is queued), so no read of this instance
+  /// can see the write and then, after memory dropped it, an older value from
+  /// the store. This instance's writes and removals of one key are applied
+  /// one at a time, in the order they were called, to the store and to memory
+  /// alike. If the store cannot be reached (error, timeout, disconnected), the
+  /// write is queued and replayed after the reconnect as a compare-and-set
+  /// that cannot overwrite a newer value written meanwhile by another
+  /// instance; the call does not throw for that (see the returned outcome).
   ///
   /// - Returns: Whether the store has the value, or it waits for replay, or
   ///   it is too large for the store.
@@ -18,19 +22,28 @@ extension HybridCache {
     try options.validate()
     let hybridKey = makeKey(key)
     let write = try prepareWrite(value, key: hybridKey, options: options)
-    let sequence = state.withLock { state -> UInt64 in
-      invalidateLocked(&state, hybridKey.local, keepFallback: false)
-      beginLocalWriteLocked(&state, hybridKey.local)
+    await acquireWriteTurn(hybridKey)
+    defer { releaseWriteTurn(hybridKey) }
+    let start = beginLocalWrite(hybridKey)
+    defer { endLocalWrite(hybridKey) }
+    await supersedeFills(hybridKey)
+    let outcome = await sendWrite(write, key: hybridKey, sequence: start.sequence)
+    // Into memory, unless the key changed meanwhile (another instance's
+    // write arrived as an invalidation): the store then has something newer.
+    state.withLock { state in
+      guard (state.fills[hybridKey.local]?.invalidatedAt ?? 0) <= start.invalidation else { return }
       let entry = localEntry(
-        value, key: hybridKey, epoch: state.epoch, reliable: state.reliable, time: now(),
+        value, key: hybridKey, epoch: start.epoch, reliable: start.reliable, time: now(),
         freshFor: options.timeToLive.hybridNanoseconds, usableFor: write.localUsableFor, options: options
       )
       storeLocalLocked(entry, key: hybridKey)
-      return state.queue.currentSequence
     }
-    defer { endLocalWrite(hybridKey) }
-    await supersedeFills(hybridKey)
-    let remoteKey = remoteKey(hybridKey)
+    return outcome
+  }
+
+  /// Sends a prepared write to the store, or queues it.
+  func sendWrite(_ write: PreparedWrite, key: HybridKey, sequence: UInt64) async -> HybridWriteOutcome {
+    let remoteKey = remoteKey(key)
     guard write.bytes.count <= configuration.maximumValueBytes else {
       // Not sent, but the store's older value must not outlive this write.
       state.withLock { $0.statistics.oversizedValues += 1 }
@@ -62,14 +75,68 @@ extension HybridCache {
   @discardableResult
   public func removeValue(forKey key: String) async -> HybridWriteOutcome {
     let hybridKey = makeKey(key)
-    let sequence = state.withLock { state -> UInt64 in
-      invalidateLocked(&state, hybridKey.local, keepFallback: false)
-      beginLocalWriteLocked(&state, hybridKey.local)
-      return state.queue.currentSequence
-    }
+    await acquireWriteTurn(hybridKey)
+    defer { releaseWriteTurn(hybridKey) }
+    let start = beginLocalWrite(hybridKey)
     defer { endLocalWrite(hybridKey) }
     await supersedeFills(hybridKey)
-    return await removeRemote(remoteKey(hybridKey), sequence: sequence)
+    return await removeRemote(remoteKey(hybridKey), sequence: start.sequence)
+  }
+
+  /// What a write or removal of this instance notes when it begins.
+  struct LocalWriteStart {
+    /// The recovery queue's sequence (operations queued later are newer).
+    var sequence: UInt64
+    /// The invalidation sequence after this write's own invalidation.
+    var invalidation: UInt64
+    var epoch: UInt64
+    var reliable: Bool
+  }
+
+  /// Drops the key from memory, stops the fills in flight from storing, and
+  /// registers the write with the fill guard.
+  func beginLocalWrite(_ key: HybridKey) -> LocalWriteStart {
+    state.withLock { state in
+      invalidateLocked(&state, key.local, keepFallback: false)
+      beginLocalWriteLocked(&state, key.local)
+      return LocalWriteStart(
+        sequence: state.queue.currentSequence, invalidation: state.invalidationSequence,
+        epoch: state.epoch, reliable: state.reliable)
+    }
+  }
+
+  /// Waits until this instance's earlier writes and removals of `key` are
+  /// done (first come, first served).
+  func acquireWriteTurn(_ key: HybridKey) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let ready = state.withLock { state -> Bool in
+        var fill = state.fills[key.local, default: FillGuard()]
+        defer { state.fills[key.local] = fill }
+        if !fill.writing {
+          fill.writing = true
+          return true
+        }
+        fill.writeTurns.append(continuation)
+        return false
+      }
+      if ready { continuation.resume() }
+    }
+  }
+
+  /// Hands the key's write turn to the next write, if any.
+  func releaseWriteTurn(_ key: HybridKey) {
+    let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+      guard var fill = state.fills[key.local] else { return nil }
+      var next: CheckedContinuation<Void, Never>? = nil
+      if fill.writeTurns.isEmpty {
+        fill.writing = false
+      } else {
+        next = fill.writeTurns.removeFirst()
+      }
+      state.fills[key.local] = fill.isIdle ? nil : fill
+      return next
+    }
+    next?.resume()
   }
 
   /// A write or removal by this instance is a barrier for the fills of the

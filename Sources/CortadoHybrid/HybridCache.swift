@@ -303,7 +303,7 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
   func endFill(_ key: HybridKey, _ ticket: FillTicket, storing entry: LocalEntry<Value>?) {
     state.withLock { state in
       guard var fill = state.fills[key.local] else { return }
-      let clean = fill.invalidatedAt <= ticket.sequence && fill.localWrites == 0
+      let clean = ticket.mayStore && fill.invalidatedAt <= ticket.sequence && fill.localWrites == 0
       fill.active -= 1
       state.fills[key.local] = fill.isIdle ? nil : fill
       if clean, let entry { storeLocalLocked(entry, key: key) }
@@ -331,7 +331,8 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
   /// newer command, never after.
   func beginFillWrite(_ key: HybridKey, _ ticket: FillTicket) -> Bool {
     state.withLock { state in
-      guard var fill = state.fills[key.local], fill.invalidatedAt <= ticket.sequence, fill.localWrites == 0 else {
+      guard ticket.mayStore, var fill = state.fills[key.local], fill.invalidatedAt <= ticket.sequence,
+            fill.localWrites == 0 else {
         return false
       }
       fill.remoteWrites += 1
@@ -476,12 +477,46 @@ struct FillGuard: Sendable {
   var writeWaiters: [CheckedContinuation<Void, Never>] = []
   /// The invalidation sequence of the last invalidation of the key.
   var invalidatedAt: UInt64 = 0
+  /// A write or removal of this instance holds the key's turn.
+  var writing = false
+  /// Writes and removals waiting for their turn, first come first served.
+  var writeTurns: [CheckedContinuation<Void, Never>] = []
 
-  var isIdle: Bool { active == 0 && localWrites == 0 && remoteWrites == 0 }
+  var isIdle: Bool {
+    active == 0 && localWrites == 0 && remoteWrites == 0 && !writing && writeTurns.isEmpty
+  }
 }
 
 struct FillTicket: Sendable {
   let epoch: UInt64
   let sequence: UInt64
   let reliable: Bool
+  /// False for a fill that could not adopt the ticket of the load it serves:
+  /// it stores nothing, in memory or in the store.
+  var mayStore = true
+}
+
+/// Who ends a loading caller's fill ticket: the fill that adopts it when the
+/// caller's loader runs, or the caller itself when it did not (it joined a
+/// fill in flight, or left before its fill's task started).
+final class FillClaim: @unchecked Sendable {
+  private let state = HybridLock(0)  // 0 open, 1 adopted by the fill, 2 released by the caller
+
+  /// The fill takes the ticket; false if the caller already released it.
+  func adopt() -> Bool {
+    state.withLock { state in
+      guard state == 0 else { return false }
+      state = 1
+      return true
+    }
+  }
+
+  /// The caller is done; true if it must end its ticket itself.
+  func release() -> Bool {
+    state.withLock { state in
+      guard state == 0 else { return false }
+      state = 2
+      return true
+    }
+  }
 }

@@ -49,7 +49,7 @@ struct FillInterleavingTests {
     for step in order {
       switch step {
       case .start(let caller):
-        let before = count { if case .started = $0 { return true }; if case .joined = $0 { return true }; return false }
+        let before = count { if case .joined = $0 { return true }; return false }
         let gate = gates[caller]!
         let value = loaderValues[caller]!
         tasks[caller] = Task {
@@ -59,9 +59,13 @@ struct FillInterleavingTests {
             return value
           }
         }
+        // Settled once the caller joined a fill, or its own fill reached its
+        // loader (the flight's `.started` comes earlier: before the fill's
+        // task runs, a cancellation would end the fill without loading).
+        let loaderCalls = cache.statistics.loaderCalls
         await eventually {
-          done.withLock { $0.contains(caller) }
-            || count { if case .started = $0 { return true }; if case .joined = $0 { return true }; return false } > before
+          done.withLock { $0.contains(caller) } || cache.statistics.loaderCalls > loaderCalls
+            || count { if case .joined = $0 { return true }; return false } > before
         }
       case .cancel(let caller):
         tasks[caller]!.cancel()

@@ -83,4 +83,5 @@ struct HybridSubject: LinearizabilitySubject {
   func loadBatch(_ keys: [Int], _ loader: @escaping @Sendable ([Int]) async throws -> [Int: Int]) async throws -> [Int: Int] {
     [:]
   }
+  func quiesce() {}  // no cancellations, so every load ended with its callers
 }

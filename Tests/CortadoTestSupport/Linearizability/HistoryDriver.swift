@@ -26,6 +26,8 @@ package protocol LinearizabilitySubject: Sendable {
   func compute(_ key: Int, _ make: () -> Int) -> Int
   func load(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> Int) async throws -> Int
   func loadBatch(_ keys: [Int], _ loader: @escaping @Sendable ([Int]) async throws -> [Int: Int]) async throws -> [Int: Int]
+  /// Waits until no load is running any more (the history is then complete).
+  func quiesce()
 }
 
 /// A small seeded generator (SplitMix64), so that a failing history is
@@ -80,6 +82,9 @@ package struct HistoryDriver {
 
   package func run(_ subject: some LinearizabilitySubject, seed: UInt64) -> Outcome {
     let recorder = HistoryRecorder()
+    let batchValues = Box<[Int: Box<[Int: Int]>]>()
+    batchValues.value = [:]
+    let advancing = NSLock()
     let unexpected = Box<[String]>()
     unexpected.value = []
     let clockValues = Box<[Int64]>()
@@ -97,7 +102,7 @@ package struct HistoryDriver {
         while (arrived.value ?? 0) < threads { sched_yield() }
         for _ in 0..<operationsPerThread {
           step(subject, recorder: recorder, thread: thread, keyCount: keyCount, random: &random,
-               unexpected: unexpected, clockValues: clockValues)
+               unexpected: unexpected, clockValues: clockValues, batchValues: batchValues, advancing: advancing)
         }
         finished.signal()
       }
@@ -105,15 +110,33 @@ package struct HistoryDriver {
       worker.start()
     }
     for _ in 0..<threads { finished.wait() }
+    // A batch whose caller was cancelled may still store what its loader
+    // returns (if another caller joined it), even when the loader ran after
+    // the caller left: wait for every load, then tell the checker what each
+    // batch loader produced.
+    subject.quiesce()
+    var history = recorder.history
+    for (index, operation) in history.enumerated() {
+      if case .batchPart(let key, let result, _) = operation.kind, let box = batchValues.value?[operation.invoke] {
+        let produced = box.value?[key]
+        history[index].kind = .batchPart(key: key, result: result, batchValue: produced)
+        if result == nil && produced != nil {
+          // Its store may land any time after the caller left.
+          history[index].response = Int.max
+          history[index].clockAfter = .max
+        }
+      }
+    }
     let values = Set(clockValues.value ?? []).sorted()
-    return Outcome(history: recorder.history, clockValues: values, unexpected: unexpected.value ?? [])
+    return Outcome(history: history, clockValues: values, unexpected: unexpected.value ?? [])
   }
 
   private func now() -> Int64 { clock.map { $0.elapsed._nanoseconds } ?? 0 }
 
   private func step(
     _ subject: some LinearizabilitySubject, recorder: HistoryRecorder, thread: Int, keyCount: Int,
-    random: inout SeededRandom, unexpected: Box<[String]>, clockValues: Box<[Int64]>
+    random: inout SeededRandom, unexpected: Box<[String]>, clockValues: Box<[Int64]>,
+    batchValues: Box<[Int: Box<[Int: Int]>]>, advancing: NSLock
   ) {
     let key = Int.random(in: 0..<keyCount, using: &random)
     let choice = Int.random(in: 0..<100, using: &random)
@@ -156,6 +179,7 @@ package struct HistoryDriver {
       let batchKeys = [key, other]
       let values = Dictionary(uniqueKeysWithValues: batchKeys.map { ($0, recorder.nextValue()) })
       let loaded = Box<[Int: Int]>()
+      batchValues.modify { $0![invoke] = loaded }
       let outcome: Result<[Int: Int], any Error> = bridged(cancelAfter: cancelAfter) {
         try await subject.loadBatch(batchKeys) { missing in
           for missingKey in missing {
@@ -209,9 +233,15 @@ package struct HistoryDriver {
         return
       }
       let milliseconds = Int64.random(in: 1...Int64(largestAdvance.components.seconds * 1_000 + largestAdvance.components.attoseconds / 1_000_000_000_000_000), using: &random)
-      clock.advance(by: .milliseconds(milliseconds))
-      let reading = now()
-      clockValues.modify { $0!.append(reading) }
+      // Advances are serialised here, so that every value the clock takes is
+      // recorded (a reading taken after two overlapping advances would miss
+      // the one in between).
+      let reading = advancing.withLock {
+        clock.advance(by: .milliseconds(milliseconds))
+        let reading = now()
+        clockValues.modify { $0!.append(reading) }
+        return reading
+      }
       record(.advance(to: reading))
     }
   }

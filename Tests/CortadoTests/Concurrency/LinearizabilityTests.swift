@@ -146,4 +146,7 @@ struct CacheSubject: LinearizabilitySubject {
   func loadBatch(_ keys: [Int], _ loader: @escaping @Sendable ([Int]) async throws -> [Int: Int]) async throws -> [Int: Int] {
     try await cache.loadValues(forKeys: keys, using: loader)
   }
+  func quiesce() {
+    for task in cache.core.inFlightLoadTasks() { blockingWait { await task.wait() } }
+  }
 }
