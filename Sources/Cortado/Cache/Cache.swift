@@ -20,7 +20,15 @@
 ///   is reclaimed as the cache is used and, when it is idle, by a process-wide
 ///   sweeper.
 /// - **No user code under a lock**: cost and lifetime functions, predicates,
-///   compute closures, listeners and values' `deinit`s all run outside.
+///   compute closures, listeners, keys' hashing and the `deinit`s of values
+///   and remembered errors all run outside. The one exception is the keys'
+///   `==`, which every hash table calls while it searches: it must be fast,
+///   and must not use this cache (as `Dictionary` requires `==` to be pure).
+/// - **A write or removal is a barrier**: no load or computation that began
+///   before it stores its result afterwards, and no caller arriving after it
+///   receives that result. Concurrent histories of every operation are
+///   checked for linearizability against a sequential model (see
+///   `docs/reliability.md`).
 ///
 /// ## Performance
 /// The cache is split into independently locked stripes chosen by key hash,

@@ -18,9 +18,15 @@ extension Cache {
   /// - **Cancellation**: a cancelled caller stops waiting at once with
   ///   `CancellationError`; the load goes on for the others and is cancelled
   ///   only when its last caller is gone. One caller's cancellation never fails
-  ///   another.
+  ///   another. A load whose last caller left stores nothing, even if its loader
+  ///   ignores the cancellation and returns a value.
   /// - **Newer writes win**: if the key is written or removed while loading,
-  ///   the callers get the loaded value but the cache keeps the newer state.
+  ///   the callers get the loaded value but the cache keeps the newer state,
+  ///   and callers arriving after the write or removal start a load of their
+  ///   own instead of joining the older one.
+  /// - **Recursion**: a loader that loads its own key (directly, through a
+  ///   function it calls, or in a task it awaits) fails at once with
+  ///   ``CacheLoadError/recursiveLoad(key:)`` instead of waiting for itself.
   /// - **Refresh**: past an entry's ``Freshness/refreshAfter``, a hit returns
   ///   the current value at once and starts one background reload.
   ///
@@ -46,7 +52,8 @@ extension Cache {
   /// absent from the result (and callers of ``loadValue(forKey:using:)``
   /// waiting on such a key get ``CacheLoadError/valueNotLoaded``). If the
   /// loader throws, this call throws. The batch load is cancelled only when
-  /// every caller waiting for any of its keys is gone.
+  /// every caller waiting for any of its keys is gone (this call counts as
+  /// one for as long as it runs); until then it stores every value it loads.
   public func loadValues(
     forKeys keys: some Sequence<Key>,
     using loader: @escaping @Sendable ([Key]) async throws -> [Key: Value]
