@@ -47,9 +47,14 @@ struct FillInterleavingTests {
     var tasks: [String: Task<Int, any Error>] = [:]
     let done = HybridLock<Set<String>>([])
     for step in order {
+      let where_ = Comment(rawValue: "settling \(step) in \(order.map(\.description).joined(separator: " → "))")
       switch step {
       case .start(let caller):
+        // Settled once the caller joined a fill, or its own fill reached its
+        // loader (the flight's `.started` comes earlier: before the fill's
+        // task runs, a cancellation would end the fill without loading).
         let before = count { if case .joined = $0 { return true }; return false }
+        let loaderCalls = cache.statistics.loaderCalls
         let gate = gates[caller]!
         let value = loaderValues[caller]!
         tasks[caller] = Task {
@@ -59,22 +64,19 @@ struct FillInterleavingTests {
             return value
           }
         }
-        // Settled once the caller joined a fill, or its own fill reached its
-        // loader (the flight's `.started` comes earlier: before the fill's
-        // task runs, a cancellation would end the fill without loading).
-        let loaderCalls = cache.statistics.loaderCalls
-        await eventually {
+        await eventually(where_) {
           done.withLock { $0.contains(caller) } || cache.statistics.loaderCalls > loaderCalls
             || count { if case .joined = $0 { return true }; return false } > before
         }
+
       case .cancel(let caller):
         tasks[caller]!.cancel()
-        await eventually { done.withLock { $0.contains(caller) } }
+        await eventually(where_) { done.withLock { $0.contains(caller) } }
       case .finish(let caller):
         let running = oracle.isRunning(caller)
         let before = count { if case .finished = $0 { return true }; return false }
         await gates[caller]!.open()
-        if running { await eventually { count { if case .finished = $0 { return true }; return false } > before } }
+        if running { await eventually(where_) { count { if case .finished = $0 { return true }; return false } > before } }
       case .remove:
         await cache.removeValue(forKey: "k")
       case .write(let value):
