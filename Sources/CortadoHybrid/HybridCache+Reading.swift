@@ -137,6 +137,7 @@ extension HybridCache {
       ticket = beginFill(key)
       ticket.mayStore = false
     }
+    ticket = await awaitLocalWrites(key, renewing: ticket)
     // A fill that completed just before this one was started may have
     // cached the value already.
     if let value = freshLocal(key) {

@@ -123,20 +123,22 @@ extension HybridCache {
     }
   }
 
-  /// Hands the key's write turn to the next write, if any.
+  /// Hands the key's write turn to the next write, if any; when none is
+  /// left, lets the fills waiting for the writes go on.
   func releaseWriteTurn(_ key: HybridKey) {
-    let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-      guard var fill = state.fills[key.local] else { return nil }
-      var next: CheckedContinuation<Void, Never>? = nil
+    let resumed = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+      guard var fill = state.fills[key.local] else { return [] }
+      var resumed: [CheckedContinuation<Void, Never>] = []
       if fill.writeTurns.isEmpty {
         fill.writing = false
+        swap(&resumed, &fill.fillsAwaitingWrites)
       } else {
-        next = fill.writeTurns.removeFirst()
+        resumed = [fill.writeTurns.removeFirst()]
       }
       state.fills[key.local] = fill.isIdle ? nil : fill
-      return next
+      return resumed
     }
-    next?.resume()
+    for continuation in resumed { continuation.resume() }
   }
 
   /// A write or removal by this instance is a barrier for the fills of the

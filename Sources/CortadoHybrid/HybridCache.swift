@@ -293,7 +293,10 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
   func beginFill(_ key: HybridKey) -> FillTicket {
     state.withLock { state in
       state.fills[key.local, default: FillGuard()].active += 1
-      return FillTicket(epoch: state.epoch, sequence: state.invalidationSequence, reliable: state.reliable)
+      let fill = state.fills[key.local]!
+      return FillTicket(
+        epoch: state.epoch, sequence: state.invalidationSequence, reliable: state.reliable,
+        writesBegun: fill.writesBegun, writesInFlight: fill.localWrites)
     }
   }
 
@@ -320,6 +323,7 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
   /// memory.
   func beginLocalWriteLocked(_ state: inout HybridState, _ key: String) {
     state.fills[key, default: FillGuard()].localWrites += 1
+    state.fills[key]!.writesBegun &+= 1
   }
 
   /// Claims the right for a fill to write its loaded value to the store:
@@ -367,6 +371,37 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
         return false
       }
       if ready { continuation.resume() }
+    }
+  }
+
+  /// Waits until no write or removal of this instance holds the key, and
+  /// returns the ticket a fill must use from then on.
+  ///
+  /// A load that *began while* a write was on its way (and before any later
+  /// one) reads the store only after that write, as if it had begun after it,
+  /// and may then store what it reads or loads: otherwise its value could
+  /// reach its callers and then vanish, neither stored nor yet overwritten. A
+  /// load that began *before* a write keeps its ticket: the write supersedes
+  /// it, and it stores nothing.
+  func awaitLocalWrites(_ key: HybridKey, renewing ticket: FillTicket) async -> FillTicket {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let ready = state.withLock { state -> Bool in
+        guard var fill = state.fills[key.local], fill.writing else { return true }
+        fill.fillsAwaitingWrites.append(continuation)
+        state.fills[key.local] = fill
+        return false
+      }
+      if ready { continuation.resume() }
+    }
+    return state.withLock { state in
+      guard ticket.writesInFlight > 0, let fill = state.fills[key.local], fill.writesBegun == ticket.writesBegun else {
+        return ticket
+      }
+      var renewed = FillTicket(
+        epoch: state.epoch, sequence: state.invalidationSequence, reliable: state.reliable,
+        writesBegun: fill.writesBegun, writesInFlight: 0)
+      renewed.mayStore = ticket.mayStore
+      return renewed
     }
   }
 
@@ -481,9 +516,14 @@ struct FillGuard: Sendable {
   var writing = false
   /// Writes and removals waiting for their turn, first come first served.
   var writeTurns: [CheckedContinuation<Void, Never>] = []
+  /// Fills waiting for this instance's writes of the key to end.
+  var fillsAwaitingWrites: [CheckedContinuation<Void, Never>] = []
+  /// Writes and removals of this instance begun while this entry existed.
+  var writesBegun: UInt64 = 0
 
   var isIdle: Bool {
     active == 0 && localWrites == 0 && remoteWrites == 0 && !writing && writeTurns.isEmpty
+      && fillsAwaitingWrites.isEmpty
   }
 }
 
@@ -491,6 +531,9 @@ struct FillTicket: Sendable {
   let epoch: UInt64
   let sequence: UInt64
   let reliable: Bool
+  /// `FillGuard.writesBegun` and `.localWrites` when the ticket was taken.
+  var writesBegun: UInt64 = 0
+  var writesInFlight = 0
   /// False for a fill that could not adopt the ticket of the load it serves:
   /// it stores nothing, in memory or in the store.
   var mayStore = true
