@@ -20,6 +20,7 @@ let package = Package(
     products: [
         .library(name: "Cortado", targets: ["Cortado"]),
         .library(name: "CortadoHybrid", targets: ["CortadoHybrid"]),
+        .library(name: "CortadoHybridTesting", targets: ["CortadoHybridTesting"]),
         .library(name: "CortadoRedis", targets: ["CortadoRedis"]),
         .library(name: "CortadoMacros", targets: ["CortadoMacros"]),
         .executable(name: "cortado", targets: ["cortado"]),
@@ -57,7 +58,12 @@ let package = Package(
 
         // MARK: Two-level cache (Foundation allowed; no SwiftNIO)
         .target(name: "CortadoHybrid", dependencies: ["Cortado"]),
-        .testTarget(name: "CortadoHybridTests", dependencies: ["CortadoHybrid", "CortadoTestSupport"]),
+        // The in-memory store and the store contract, for tests (ours and users').
+        .target(name: "CortadoHybridTesting", dependencies: ["Cortado", "CortadoHybrid"]),
+        .testTarget(
+            name: "CortadoHybridTests",
+            dependencies: ["CortadoHybrid", "CortadoHybridTesting", "CortadoTestSupport"]
+        ),
 
         // MARK: Redis (trait `Redis`)
         .target(
@@ -74,6 +80,7 @@ let package = Package(
             name: "CortadoRedisTests",
             dependencies: [
                 "CortadoRedis",
+                "CortadoHybridTesting",
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Redis"])),
                 .product(name: "NIOEmbedded", package: "swift-nio", condition: .when(traits: ["Redis"])),
             ]

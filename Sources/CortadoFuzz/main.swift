@@ -34,7 +34,7 @@ exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
 print("""
   cortado-fuzz is built with the Fuzz trait and libFuzzer:
     swift build -c release --traits Redis,Fuzz --scratch-path .build-fuzz \\
-      -Xswiftc -sanitize=fuzzer -Xswiftc -use-ld=lld --product cortado-fuzz
+      -Xswiftc -sanitize=fuzzer -Xswiftc -use-ld=lld -Xswiftc -DCORTADO_INTERNAL_CHECKS --product cortado-fuzz
     CORTADO_FUZZ_TARGET=resp .build-fuzz/release/cortado-fuzz Fuzz/Corpus/resp
   """)
 #endif

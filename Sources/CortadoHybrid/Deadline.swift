@@ -1,3 +1,5 @@
+import Cortado
+
 /// Runs `operation` in its own task and returns its result, or throws
 /// ``HybridRemoteError/timedOut`` once `timeout` has passed, whichever
 /// comes first.
@@ -41,7 +43,7 @@ private final class DeadlineRace<T: Sendable>: Sendable {
     var tasks: [Task<Void, Never>] = []
   }
 
-  private let state = HybridLock(State())
+  private let state = LockedState(State())
 
   func install(_ continuation: CheckedContinuation<T, any Error>) {
     let early: Result<T, any Error>? = state.withLock { state in

@@ -91,9 +91,21 @@ public struct HybridCacheConfiguration: Sendable {
     "\(namespace):c\(HybridEnvelope.formatVersion).\(schemaVersion):"
   }
 
-  /// The prefix to track for invalidations (Redis `CLIENT TRACKING … PREFIX`):
-  /// the namespace and a colon, so it covers every format and schema version.
-  public var trackingPrefix: String { namespace + ":" }
+  /// The prefix of every store key of this namespace, whatever the format
+  /// and schema version: the namespace and a colon. A store must report
+  /// invalidations for it (``RemoteCacheStore/trackedPrefixes``).
+  public var namespacePrefix: String { namespace + ":" }
+
+  /// The namespace and a colon.
+  @available(*, deprecated, renamed: "namespacePrefix", message: "a Redis notion: RedisStore.trackingPrefix(namespace:) gives the prefix a Redis client tracks")
+  public var trackingPrefix: String { namespacePrefix }
+
+  /// Whether a store that reports invalidations for `prefixes` (`nil`:
+  /// unknown) covers every key of this namespace.
+  func isCovered(by prefixes: [String]?) -> Bool {
+    guard let prefixes else { return true }
+    return prefixes.contains { namespacePrefix.hasPrefix($0) }
+  }
 
   /// Checks the configuration; throws for the first invalid field.
   public func validate() throws(HybridCacheConfigurationError) {

@@ -1,3 +1,4 @@
+import Cortado
 extension HybridCache {
   /// Returns the fresh value for `key`, loading it with `loader` when neither
   /// memory nor the store has one.
@@ -176,7 +177,7 @@ extension HybridCache {
         let entry = LocalEntry(
           value: fallback.value,
           epoch: ticket.epoch,
-          freshUntil: min(hybridAdd(time, failSafe.throttle.hybridNanoseconds), fallback.usableUntil),
+          freshUntil: min(_saturatingAdd(time, failSafe.throttle._nanosecondsClamped), fallback.usableUntil),
           usableUntil: fallback.usableUntil,
           fullKey: key.isHashed ? key.user : nil
         )
@@ -220,7 +221,7 @@ extension HybridCache {
     }
     let entry = localEntry(
       value, key: key, epoch: ticket.epoch, reliable: ticket.reliable, time: now(),
-      freshFor: options.timeToLive.hybridNanoseconds, usableFor: write.localUsableFor, options: options
+      freshFor: options.timeToLive._nanosecondsClamped, usableFor: write.localUsableFor, options: options
     )
     endFill(key, ticket, storing: entry)
     return value
@@ -245,14 +246,14 @@ extension HybridCache {
       return (nil, nil)
     case .stale(let value, let usableFor):
       state.withLock { $0.statistics.remoteStaleHits += 1 }
-      return (Fallback(value: value, usableUntil: hybridAdd(time, usableFor)), nil)
+      return (Fallback(value: value, usableUntil: _saturatingAdd(time, usableFor)), nil)
     case .fresh(let value, let freshFor, let usableFor):
       state.withLock { $0.statistics.remoteHits += 1 }
       let entry = localEntry(
         value, key: key, epoch: ticket.epoch, reliable: ticket.reliable, time: time,
         freshFor: freshFor, usableFor: options.failSafe == nil ? 0 : usableFor, options: options
       )
-      return (Fallback(value: value, usableUntil: hybridAdd(time, usableFor)), entry)
+      return (Fallback(value: value, usableUntil: _saturatingAdd(time, usableFor)), entry)
     }
   }
 
@@ -263,7 +264,7 @@ extension HybridCache {
     guard let entry else { return .absent }
     var remaining: Int64?
     if let timeToLive = entry.timeToLive {
-      let nanoseconds = timeToLive.hybridNanoseconds
+      let nanoseconds = timeToLive._nanosecondsClamped
       guard nanoseconds > 0 else { return .absent }
       remaining = nanoseconds
     }
@@ -273,11 +274,11 @@ extension HybridCache {
           envelope.key.utf8.elementsEqual(key.user.utf8),
           let value = try? configuration.codec.decode(Value.self, from: envelope.payload)
     else { return .rejected }
-    let freshFor = hybridNanoseconds(milliseconds: envelope.freshForMilliseconds)
-    let staleFor = hybridNanoseconds(milliseconds: envelope.staleForMilliseconds)
+    let freshFor = _nanoseconds(milliseconds: envelope.freshForMilliseconds)
+    let staleFor = _nanoseconds(milliseconds: envelope.staleForMilliseconds)
     guard let remaining else {
       // No expiry on the server: fresh for the writer's lifetime from now.
-      return .fresh(value, freshFor: freshFor, usableFor: hybridAdd(freshFor, staleFor))
+      return .fresh(value, freshFor: freshFor, usableFor: _saturatingAdd(freshFor, staleFor))
     }
     if remaining > staleFor {
       return .fresh(value, freshFor: min(remaining - staleFor, freshFor), usableFor: remaining)

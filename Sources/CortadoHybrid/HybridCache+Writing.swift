@@ -1,3 +1,4 @@
+import Cortado
 extension HybridCache {
   /// Writes `value` to the store and to memory; every other instance drops
   /// its copy of the key.
@@ -34,7 +35,7 @@ extension HybridCache {
       guard (state.fills[hybridKey.local]?.invalidatedAt ?? 0) <= start.invalidation else { return }
       let entry = localEntry(
         value, key: hybridKey, epoch: start.epoch, reliable: start.reliable, time: now(),
-        freshFor: options.timeToLive.hybridNanoseconds, usableFor: write.localUsableFor, options: options
+        freshFor: options.timeToLive._nanosecondsClamped, usableFor: write.localUsableFor, options: options
       )
       storeLocalLocked(entry, key: hybridKey)
     }
@@ -59,7 +60,7 @@ extension HybridCache {
     } catch {
       let operation = RecoveryQueue.Operation.set(
         bytes: bytes,
-        timeToLive: lifetime.hybridNanoseconds,
+        timeToLive: lifetime._nanosecondsClamped,
         createdAtMilliseconds: write.createdAtMilliseconds,
         enqueuedAt: now()
       )
@@ -193,21 +194,21 @@ extension HybridCache {
     } catch {
       throw HybridCacheError.encodingFailed(key: key.user, underlying: error)
     }
-    let freshFor = options.timeToLive.hybridNanoseconds
-    let staleFor = options.failSafe?.maximumStaleness.hybridNanoseconds ?? 0
+    let freshFor = options.timeToLive._nanosecondsClamped
+    let staleFor = options.failSafe?.maximumStaleness._nanosecondsClamped ?? 0
     let createdAt = wallMilliseconds()
     let envelope = HybridEnvelope(
       codecIdentifier: configuration.codec.identifier,
       createdAtMilliseconds: createdAt,
-      freshForMilliseconds: UInt64(max(options.timeToLive.hybridMillisecondsRoundedUp, 0)),
-      staleForMilliseconds: UInt64(max(options.failSafe?.maximumStaleness.hybridMillisecondsRoundedUp ?? 0, 0)),
+      freshForMilliseconds: UInt64(max(options.timeToLive._millisecondsRoundedUp, 0)),
+      staleForMilliseconds: UInt64(max(options.failSafe?.maximumStaleness._millisecondsRoundedUp ?? 0, 0)),
       schemaVersion: configuration.schemaVersion,
       key: key.user,
       payload: payload
     )
     // The store keeps the value through its fail-safe window, so that other
     // instances can fall back to it too.
-    let storeLifetime = hybridAdd(freshFor, staleFor)
+    let storeLifetime = _saturatingAdd(freshFor, staleFor)
     return PreparedWrite(
       bytes: envelope.encoded(),
       createdAtMilliseconds: createdAt,

@@ -73,19 +73,31 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
   /// Stores nothing (`maximumCount: 0`): used only for its single-flight,
   /// cancellation-correct `loadValue`, keyed by the full user key.
   let flights: Cache<String, Value>
-  let state: HybridLock<HybridState>
-  /// The configured clock, in nanoseconds.
-  let now: @Sendable () -> Int64
+  let state: LockedState<HybridState>
+  /// The configured clock.
+  let clock: CacheClock
 
   /// Creates a cache over `store` and starts consuming its invalidations.
   ///
-  /// - Throws: ``HybridCacheConfigurationError`` naming the first invalid field.
+  /// - Throws: ``HybridCacheConfigurationError`` naming the first invalid
+  ///   field, or the field `namespace` when the store does not report
+  ///   invalidations for this namespace (``RemoteCacheStore/trackedPrefixes``):
+  ///   the cache would never hear of other instances' writes.
   public init(store: some RemoteCacheStore, configuration: HybridCacheConfiguration) throws(HybridCacheConfigurationError) {
     try configuration.validate()
+    let tracked = store.trackedPrefixes
+    guard configuration.isCovered(by: tracked) else {
+      let listed = (tracked ?? []).map { "\"\($0)\"" }.joined(separator: ", ")
+      throw HybridCacheConfigurationError(
+        field: "namespace",
+        message: "\"\(configuration.namespace)\" is not covered by the store's invalidations, "
+          + "which cover only keys starting with [\(listed)]; this cache's keys start with "
+          + "\"\(configuration.namespacePrefix)\": create the store for this namespace")
+    }
     self.configuration = configuration
     self.keyPrefix = configuration.keyPrefix
     self.store = store
-    self.now = hybridClockReader(configuration.clock)
+    self.clock = CacheClock(configuration.clock)
     var localConfiguration = Cache<String, LocalEntry<Value>>.Configuration(maximumCount: configuration.localMaximumCount)
     localConfiguration.setClock(configuration.clock)
     do {
@@ -100,7 +112,7 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
     // a connect in between then still arrives as `.reconnected`, and no
     // invalidation is missed.
     let events = store.invalidations()
-    state = HybridLock(HybridState(
+    state = LockedState(HybridState(
       reliable: store.state == .connected,
       queue: RecoveryQueue(capacity: configuration.recoveryQueueCapacity)
     ))
@@ -230,6 +242,9 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
 
   // MARK: Keys and local entries
 
+  /// The configured clock's reading, in nanoseconds.
+  func now() -> Int64 { clock.now() }
+
   func makeKey(_ key: String) -> HybridKey {
     HybridKey(key, maximumBytes: configuration.maximumKeyBytes)
   }
@@ -264,14 +279,14 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
     _ value: Value, key: HybridKey, epoch: UInt64, reliable: Bool, time: Int64,
     freshFor: Int64, usableFor: Int64, options: HybridCacheOptions
   ) -> LocalEntry<Value> {
-    var fresh = min((options.localTimeToLive ?? options.timeToLive).hybridNanoseconds, freshFor)
-    if !reliable { fresh = min(fresh, configuration.degradedLocalTimeToLive.hybridNanoseconds) }
-    let freshUntil = hybridAdd(time, max(fresh, 0))
+    var fresh = min((options.localTimeToLive ?? options.timeToLive)._nanosecondsClamped, freshFor)
+    if !reliable { fresh = min(fresh, configuration.degradedLocalTimeToLive._nanosecondsClamped) }
+    let freshUntil = _saturatingAdd(time, max(fresh, 0))
     return LocalEntry(
       value: value,
       epoch: epoch,
       freshUntil: freshUntil,
-      usableUntil: max(freshUntil, hybridAdd(time, usableFor)),
+      usableUntil: max(freshUntil, _saturatingAdd(time, usableFor)),
       fullKey: key.isHashed ? key.user : nil
     )
   }
@@ -543,7 +558,7 @@ struct FillTicket: Sendable {
 /// caller's loader runs, or the caller itself when it did not (it joined a
 /// fill in flight, or left before its fill's task started).
 final class FillClaim: @unchecked Sendable {
-  private let state = HybridLock(0)  // 0 open, 1 adopted by the fill, 2 released by the caller
+  private let state = LockedState(0)  // 0 open, 1 adopted by the fill, 2 released by the caller
 
   /// The fill takes the ticket; false if the caller already released it.
   func adopt() -> Bool {

@@ -1,3 +1,4 @@
+import Cortado
 import Testing
 @testable import CortadoBench
 
@@ -61,7 +62,7 @@ struct OptimalTests {
   /// admit/evict choices earns more hits.
   @Test("matches an exhaustive search on small random traces")
   func exhaustive() {
-    var generator = SplitMix64(seed: 42)
+    var generator = _SplitMix64(seed: 42)
     for _ in 0..<200 {
       let length = 4 + Int(generator.next() % 7)
       let keys = (0..<length).map { _ in generator.next() % 4 }

@@ -1,3 +1,4 @@
+import Cortado
 import Testing
 @testable import CortadoBench
 
@@ -17,7 +18,7 @@ struct SyntheticTraceTests {
 
   @Test("the generated sequence is pinned (guards against silent changes to the generators)")
   func pinned() throws {
-    var generator = SplitMix64(seed: 1)
+    var generator = _SplitMix64(seed: 1)
     #expect(generator.next() == 0x910A_2DEC_8902_5CC1)
     // Cross-checked with an independent Python transcription of the
     // rejection-inversion sampler.

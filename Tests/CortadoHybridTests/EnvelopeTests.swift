@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CortadoHybrid
+@testable import CortadoHybridTesting
 
 @Suite("Envelope, keys and codec")
 struct EnvelopeTests {
@@ -119,7 +120,7 @@ struct EnvelopeTests {
     configuration.namespace = "app"
     #expect(throws: Never.self) { try configuration.validate() }
     #expect(configuration.keyPrefix == "app:c1.0:")
-    #expect(configuration.trackingPrefix == "app:")
+    #expect(configuration.namespacePrefix == "app:")
     configuration.defaultOptions.timeToLive = .zero
     #expect(throws: HybridCacheConfigurationError.self) { try configuration.validate() }
     configuration.defaultOptions.timeToLive = .seconds(1)

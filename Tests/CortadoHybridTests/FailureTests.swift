@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import CortadoHybrid
+@testable import CortadoHybridTesting
 
 @Suite("HybridCache: failures")
 struct FailureTests {
@@ -153,7 +154,7 @@ struct FailureTests {
 final class HostileStore: RemoteCacheStore {
   let stream: AsyncStream<RemoteCacheEvent>
   let continuation: AsyncStream<RemoteCacheEvent>.Continuation
-  private let generator = HybridLock(SeededGenerator(seed: 7))
+  private let generator = LockedState(SeededGenerator(seed: 7))
 
   init() {
     (stream, continuation) = AsyncStream.makeStream(of: RemoteCacheEvent.self)

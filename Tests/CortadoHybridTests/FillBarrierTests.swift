@@ -129,7 +129,7 @@ struct FillBarrierTests {
   // task: the queued operation then waited for the next reconnect.
   @Test func aReplayRequestedAsTheReplayEndsIsNotLost() async throws {
     let world = World()
-    let box = HybridLock<HybridCache<String>?>(nil)
+    let box = LockedState<HybridCache<String>?>(nil)
     let fired = Counter()
     let configuration = world.configuration { configuration in
       configuration._replayPassEnded = {

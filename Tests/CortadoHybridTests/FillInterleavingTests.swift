@@ -36,7 +36,7 @@ struct FillInterleavingTests {
 
   static func run(_ order: [LoadStep]) async throws -> String? {
     let world = World()
-    let events = HybridLock<[_LoadEvent<String>]>([])
+    let events = LockedState<[_LoadEvent<String>]>([])
     let configuration = world.configuration { configuration in
       configuration._loadObserver = { event in events.withLock { $0.append(event) } }
     }
@@ -45,7 +45,7 @@ struct FillInterleavingTests {
     var oracle = LoadOracle(loaderValues: loaderValues)
     let gates = ["A": Gate(), "B": Gate()]
     var tasks: [String: Task<Int, any Error>] = [:]
-    let done = HybridLock<Set<String>>([])
+    let done = LockedState<Set<String>>([])
     for step in order {
       let where_ = Comment(rawValue: "settling \(step) in \(order.map(\.description).joined(separator: " → "))")
       switch step {

@@ -21,7 +21,7 @@ struct HybridLinearizabilityTests {
   func historiesAreLinearizable(localCapacity: Int) async {
     let fixed = ProcessInfo.processInfo.environment["CORTADO_LINEARIZABILITY_SEED"].flatMap(UInt64.init)
     let base = UInt64(localCapacity) << 40 | UInt64(UInt32(truncatingIfNeeded: Int64(Date().timeIntervalSince1970)))
-    let failure = HybridLock<String?>(nil)
+    let failure = LockedState<String?>(nil)
     let count = fixed == nil ? Self.histories : 1
     await offPool {
       for index in 0..<count {

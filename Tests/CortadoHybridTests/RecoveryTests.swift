@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import CortadoHybrid
+@testable import CortadoHybridTesting
 
 @Suite("HybridCache: recovery queue and replay")
 struct RecoveryTests {

@@ -3,10 +3,11 @@ import Foundation
 import Testing
 
 @testable import CortadoHybrid
+@testable import CortadoHybridTesting
 
 /// Counts calls from any task.
 final class Counter: Sendable {
-  private let state = HybridLock(0)
+  private let state = LockedState(0)
   @discardableResult
   func increment() -> Int { state.withLock { $0 += 1; return $0 } }
   var value: Int { state.withLock { $0 } }
@@ -14,8 +15,8 @@ final class Counter: Sendable {
 
 /// A wall clock the test sets, in Unix milliseconds.
 final class TestWallClock: Sendable {
-  private let milliseconds: HybridLock<Int64>
-  init(_ start: Int64 = 1_700_000_000_000) { milliseconds = HybridLock(start) }
+  private let milliseconds: LockedState<Int64>
+  init(_ start: Int64 = 1_700_000_000_000) { milliseconds = LockedState(start) }
   func set(_ value: Int64) { milliseconds.withLock { $0 = value } }
   var date: @Sendable () -> Date {
     { Date(timeIntervalSince1970: Double(self.milliseconds.withLock { $0 }) / 1_000) }

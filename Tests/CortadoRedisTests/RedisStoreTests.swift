@@ -38,7 +38,8 @@ struct RedisStoreTests {
     func configuration() throws {
         let derived = try RedisStore.clientConfiguration(RedisClientConfiguration(), namespace: "myapp:users")
         #expect(derived.invalidation.mode == .automatic)
-        #expect(derived.invalidation.prefixes == [HybridCacheConfiguration(namespace: "myapp:users").trackingPrefix])
+        #expect(derived.invalidation.prefixes == [RedisStore.trackingPrefix(namespace: "myapp:users")])
+        #expect(RedisStore.trackingPrefix(namespace: "myapp:users") == HybridCacheConfiguration(namespace: "myapp:users").namespacePrefix)
         #expect(derived.invalidation.prefixes == ["myapp:users:"])
         #expect(derived.invalidation.channel == "myapp:users:__invalidations")
         #expect(derived.invalidation.noLoop)

@@ -1,4 +1,4 @@
-import Cortado
+@_spi(Testing) import Cortado
 import Foundation
 
 /// Runs an operation sequence on a real single-stripe `Cache` and on

@@ -42,7 +42,7 @@
 
 import Foundation
 import Testing
-@testable import Cortado
+@_spi(Testing) @testable import Cortado
 
 @Suite struct CachetoolsEquivalenceTests {
   /// The fixture files, sorted by name.

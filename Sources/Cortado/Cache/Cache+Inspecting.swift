@@ -17,10 +17,7 @@ extension Cache {
   /// when the sum does not fit in an `Int`.
   public var totalCost: Int {
     var total = 0
-    core.forEachShard { shard, now in
-      _ = shard.pointee.liveCount(now: now)
-      total = _saturatingAdd(total, shard.pointee.costs == nil ? shard.pointee.count : shard.pointee.totalCost.saturated)
-    }
+    core.forEachShard { shard, now in total = _saturatingAdd(total, shard.pointee.liveCost(now: now)) }
     return total
   }
 
@@ -31,11 +28,7 @@ extension Cache {
   /// lifetime and does not change the statistics.
   public func entry(forKey key: Key) -> CacheEntry<Key, Value>? {
     let now = core.clock.now()
-    return core.withShard(for: key) { shard, hash, _ in
-      let slot = shard.pointee.peek(key, hash: hash, now: now)
-      guard slot >= 0 else { return nil }
-      return shard.pointee.entry(slot, now: shard.pointee.clamped(now))
-    }
+    return core.withShard(for: key) { shard, hash, _ in shard.pointee.liveEntry(key, hash: hash, now: now) }
   }
 
   /// Every live entry, oldest write first. A copy: the cache can change while
@@ -50,9 +43,7 @@ extension Cache {
   /// The usage counters, summed over all stripes.
   public var statistics: CacheStatistics {
     var statistics = CacheStatistics()
-    core.forEachShard { shard, _ in
-      statistics.add(shard.pointee.counters, hits: shard.pointee.hitCount, misses: shard.pointee.missCount)
-    }
+    core.forEachShard { shard, _ in shard.pointee.addStatistics(to: &statistics) }
     statistics.loadSuccessCount = Int(core.loadStatistics.successes.value)
     statistics.loadFailureCount = Int(core.loadStatistics.failures.value)
     statistics.totalLoadTime = .nanoseconds(core.loadStatistics.nanoseconds.value)
@@ -62,11 +53,7 @@ extension Cache {
   /// Sets every statistics counter back to zero (like `cache_clear()` does for
   /// `cache_info()`, without touching the entries).
   public func resetStatistics() {
-    core.forEachShard { shard, _ in
-      shard.pointee.counters = _Counters()
-      shard.pointee.hitCount = 0
-      shard.pointee.missCount = 0
-    }
+    core.forEachShard { shard, _ in shard.pointee.resetStatistics() }
     core.loadStatistics.reset()
   }
 

@@ -49,9 +49,10 @@ public struct CacheClock: Sendable {
   /// `ContinuousClock`: the default.
   public static var continuous: CacheClock { CacheClock(ContinuousClock()) }
 
-  /// The current reading, in nanoseconds on a monotonic scale.
+  /// The current reading, in nanoseconds on a monotonic scale (shared with
+  /// the package's other modules, which keep time the same way).
   @inlinable @inline(__always)
-  func now() -> Int64 {
+  package func now() -> Int64 {
     switch source {
     case .continuous: return _readSystemClock(_continuousClockID)
     case .suspending: return _readSystemClock(_suspendingClockID)
@@ -61,13 +62,6 @@ public struct CacheClock: Sendable {
     case .manual(let clock): return Swift.min(clock._nanoseconds, _Time.latestReading)
     case .custom(let read): return Swift.min(read(), _Time.latestReading)
     }
-  }
-
-  /// Whether this is a ``ManualClock`` (used to keep tests deterministic).
-  @usableFromInline
-  var isManual: Bool {
-    if case .manual = source { return true }
-    return false
   }
 }
 

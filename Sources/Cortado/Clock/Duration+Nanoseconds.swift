@@ -5,7 +5,7 @@ extension Duration {
   /// compare, and wide enough for 292 years. Lifetimes beyond that are clamped,
   /// and a deadline that would overflow means "never" (see `_Time.deadline`).
   @inlinable
-  var _nanosecondsClamped: Int64 {
+  package var _nanosecondsClamped: Int64 {
     let (seconds, attoseconds) = components
     let (secondsNanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
     if overflow { return seconds < 0 ? .min : .max }
@@ -20,11 +20,29 @@ extension Duration {
   /// positive fraction of a nanosecond rounds *up*, so that a positive
   /// lifetime never becomes "expired on arrival".
   @inlinable
-  var _lifetimeNanoseconds: Int64 {
+  package var _lifetimeNanoseconds: Int64 {
     let nanoseconds = _nanosecondsClamped
     guard self > .zero, nanoseconds < .max, components.attoseconds % 1_000_000_000 != 0 else { return nanoseconds }
     return nanoseconds + 1
   }
+}
+
+extension Duration {
+  /// Whole milliseconds, clamped to `Int64`, rounded up so that a positive
+  /// lifetime never becomes zero (stores that count in milliseconds).
+  @inlinable
+  package var _millisecondsRoundedUp: Int64 {
+    let nanoseconds = _nanosecondsClamped
+    guard nanoseconds > 0 else { return nanoseconds / 1_000_000 }
+    return nanoseconds / 1_000_000 + (nanoseconds % 1_000_000 == 0 ? 0 : 1)
+  }
+}
+
+/// Milliseconds as nanoseconds, clamped to `Int64`.
+@inlinable
+package func _nanoseconds(milliseconds: UInt64) -> Int64 {
+  guard milliseconds <= UInt64(Int64.max / 1_000_000) else { return .max }
+  return Int64(milliseconds) * 1_000_000
 }
 
 /// Helpers for Cortado's internal time scale: `Int64` nanoseconds read from a

@@ -100,12 +100,6 @@ final class _RemovalSink<Key, Value>: @unchecked Sendable {
     }
     mutex.unlock()
   }
-
-  /// The number of removals waiting (for tests).
-  @usableFromInline
-  var pendingCount: Int {
-    mutex.withLock { queue.count }
-  }
 }
 
 /// A growable ring buffer (FIFO) that reuses its storage.

@@ -31,6 +31,13 @@
 
 @usableFromInline
 enum _Wheel {
+  /// log2 of level 0's tick in nanoseconds (2^24 ns ≈ 16.8 ms): fine enough
+  /// that a sorted level-0 bucket holds few entries, coarse enough that a
+  /// stream of reads rarely crosses a tick (crossing one costs a wheel
+  /// advance under the lock).
+  @usableFromInline static let tickShift: Int64 = 24
+  /// Buckets of level 0, one bit each in `sortedBuckets` (a `UInt64`).
+  @usableFromInline static let levelZeroBuckets = 64
   @usableFromInline static let levels = 5
   @usableFromInline static let overflow = 240
   @usableFromInline static let due = 241
@@ -40,7 +47,7 @@ enum _Wheel {
   @inlinable @inline(__always)
   static func shift(_ level: Int) -> Int64 {
     switch level {
-    case 0: return 24
+    case 0: return tickShift
     case 1: return 30
     case 2: return 36
     case 3: return 42
@@ -88,12 +95,6 @@ extension _Shard {
     meta[link - _Wheel.sentinelCount].deadline
   }
 
-  /// Whether `slot` has expired at `now`.
-  @inlinable @inline(__always)
-  func isExpired(_ slot: Int32, now: Int64) -> Bool {
-    meta[Int(slot)].deadline <= now
-  }
-
   /// Whether plain reads must not see `slot`: expired, or kept stale.
   @inlinable @inline(__always)
   func isUnavailable(_ slot: Int32, now: Int64) -> Bool {
@@ -122,7 +123,7 @@ extension _Shard {
   mutating func timerAppend(_ link: Int, to bucket: Int) {
     let timers = self.timers!
     let tail = Int(timers[bucket].prev)
-    if bucket < 64 && tail != bucket && deadline(ofLink: tail) > deadline(ofLink: link) {
+    if bucket < _Wheel.levelZeroBuckets && tail != bucket && deadline(ofLink: tail) > deadline(ofLink: link) {
       sortedBuckets &= ~(1 &<< UInt64(bucket))
     }
     timers[link].prev = Int32(truncatingIfNeeded: tail)
@@ -160,7 +161,7 @@ extension _Shard {
   /// step taken on reads (which check their own entry's deadline anyway).
   @inlinable @inline(__always)
   mutating func tickWheel(now: Int64) {
-    if timers != nil && now >> 24 != wheelTime >> 24 {
+    if timers != nil && now >> _Wheel.tickShift != wheelTime >> _Wheel.tickShift {
       advanceWheel(to: now)
     }
   }
@@ -178,10 +179,10 @@ extension _Shard {
     wheelTime = now
     // Level 0: ticks that have fully passed are due as a whole.
     if old >> 30 != now >> 30 {
-      for bucket in 0..<64 { moveAllToDue(bucket) }
+      for bucket in 0..<_Wheel.levelZeroBuckets { moveAllToDue(bucket) }
     } else {
-      var tick = old >> 24
-      while tick < now >> 24 {
+      var tick = old >> _Wheel.tickShift
+      while tick < now >> _Wheel.tickShift {
         moveAllToDue(_Wheel.bucket(0, tick: tick))
         tick += 1
       }
@@ -210,7 +211,7 @@ extension _Shard {
       cascade(_Wheel.overflow)
     }
     // The current level-0 tick: move its due prefix.
-    let current = _Wheel.bucket(0, tick: now >> 24)
+    let current = _Wheel.bucket(0, tick: now >> _Wheel.tickShift)
     let timers = self.timers!
     if timers[current].next == Int32(current) { return }
     if sortedBuckets & (1 &<< UInt64(current)) == 0 { sortBucket(current) }

@@ -115,10 +115,4 @@ extension _Shard {
     let (bucket, emptied) = lfuUnlink(slot)
     if emptied { lfu.freeBucket(bucket) }
   }
-
-  /// The use count of `slot` (for tests and `_checkInvariants`).
-  @usableFromInline
-  func lfuCount(_ slot: Int32) -> Int {
-    lfu.counts[Int(aux![Int(slot)])]
-  }
 }

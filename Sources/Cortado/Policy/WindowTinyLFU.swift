@@ -25,7 +25,7 @@
 // restart when it jumps. Recency-heavy workloads (a shifting hot spot) grow the
 // window towards LRU's behaviour; frequency-heavy ones shrink it.
 //
-// Hits are counted in the node (`_Meta.pendingHits`, a byte that was padding)
+// Hits are counted in the node (`_Links.pendingHits`, a byte that was padding)
 // and added to the sketch in one step when the node's popularity is consulted
 // (admission), when the count reaches 8, or when the node leaves. The sketch
 // sees the same increments as if each hit updated it, a little later; a hit
@@ -45,9 +45,9 @@ extension _Shard {
   @usableFromInline
   mutating func configureWindowTinyLFU() {
     let maximum = tinyLFUWeighsByCost ? settings.maximumCost : settings.maximumCount
-    let main = Int((Double(maximum) * 0.99).rounded(.down))
+    let main = Int((Double(maximum) * _TinyLFUConstants.initialMainShare).rounded(.down))
     windowMaximum = Swift.max(maximum - main, Swift.min(1, maximum))
-    protectedMaximum = Int((Double(maximum - windowMaximum) * 0.8).rounded(.down))
+    protectedMaximum = Int((Double(maximum - windowMaximum) * _TinyLFUConstants.protectedShare).rounded(.down))
     sketch.configure(expectedEntries: tinyLFUWeighsByCost ? .max : maximum)
     climber = _HillClimber(maximum: maximum)
   }
@@ -74,7 +74,7 @@ extension _Shard {
   }
 
   /// Moves capacity from the protected region to the window, and the main
-  /// region's oldest entries with it (at most 1,000 per step).
+  /// region's oldest entries with it (at most `_TinyLFUConstants.maximumMovesPerResize` per step).
   @usableFromInline
   mutating func growWindow(by amount: Int) {
     let quota = Swift.min(amount, protectedMaximum)
@@ -83,13 +83,13 @@ extension _Shard {
     windowMaximum += quota
     var moved = 0
     var remaining = quota
-    while remaining > 0 && moved < 1_000 {
-      var candidate = listHeads[1]
-      if candidate < 0 { candidate = listHeads[2] }
+    while remaining > 0 && moved < _TinyLFUConstants.maximumMovesPerResize {
+      var candidate = listHeads[_List.probation]
+      if candidate < 0 { candidate = listHeads[_List.protected] }
       if candidate < 0 { break }
       let from = region(of: candidate)
       let weight = policyWeight(candidate)
-      moveRegion(candidate, from: from, to: 0, weight: weight)
+      moveRegion(candidate, from: from, to: _List.window, weight: weight)
       remaining -= weight
       moved += 1
     }
@@ -97,7 +97,7 @@ extension _Shard {
   }
 
   /// Moves capacity from the window to the protected region, and the
-  /// window's oldest entries to probation (at most 1,000 per step).
+  /// window's oldest entries to probation (at most `_TinyLFUConstants.maximumMovesPerResize` per step).
   @usableFromInline
   mutating func shrinkWindow(by amount: Int) {
     let quota = Swift.min(amount, Swift.max(0, windowMaximum - 1))
@@ -105,11 +105,11 @@ extension _Shard {
     windowMaximum -= quota
     protectedMaximum += quota
     var moved = 0
-    while listWeights[0] > windowMaximum && moved < 1_000 {
-      let candidate = listHeads[0]
+    while listWeights[_List.window] > windowMaximum && moved < _TinyLFUConstants.maximumMovesPerResize {
+      let candidate = listHeads[_List.window]
       if candidate < 0 { break }
       let weight = policyWeight(candidate)
-      moveRegion(candidate, from: 0, to: 1, weight: weight)
+      moveRegion(candidate, from: _List.window, to: _List.probation, weight: weight)
       moved += 1
     }
   }
@@ -117,11 +117,11 @@ extension _Shard {
   /// Moves protected overflow back to probation.
   @inlinable
   mutating func demoteProtectedOverflow() {
-    while listWeights[2] > protectedMaximum {
-      let demoted = listHeads[2]
+    while listWeights[_List.protected] > protectedMaximum {
+      let demoted = listHeads[_List.protected]
       if demoted < 0 { break }
       let weight = policyWeight(demoted)
-      moveRegion(demoted, from: 2, to: 1, weight: weight)
+      moveRegion(demoted, from: _List.protected, to: _List.probation, weight: weight)
     }
   }
 
@@ -148,9 +148,9 @@ extension _Shard {
 
   @inlinable
   mutating func tinyLFUInsert(_ slot: Int32) {
-    setRegion(slot, 0)
-    listAppend(0, slot)
-    listWeights[0] += policyWeight(slot)
+    setRegion(slot, _List.window)
+    listAppend(_List.window, slot)
+    listWeights[_List.window] += policyWeight(slot)
     sketch.ensureCapacity(count)
     sketch.increment(meta[Int(slot)].hash)
   }
@@ -169,17 +169,17 @@ extension _Shard {
   mutating func tinyLFUAccess(_ slot: Int32) {
     let hits = links[Int(slot)].pendingHits &+ 1
     links[Int(slot)].pendingHits = hits
-    if hits >= 8 { flushHits(slot) }
+    if hits >= _TinyLFUConstants.pendingHitsFlushThreshold { flushHits(slot) }
     switch region(of: slot) {
-    case 0:
-      listMoveToTail(0, slot)
-    case 1:
+    case _List.window:
+      listMoveToTail(_List.window, slot)
+    case _List.probation:
       let weight = policyWeight(slot)
-      moveRegion(slot, from: 1, to: 2, weight: weight)
+      moveRegion(slot, from: _List.probation, to: _List.protected, weight: weight)
       // Protected overflow goes back to probation, most recent end.
-      if listWeights[2] > protectedMaximum && listHeads[2] != slot { demoteProtectedOverflow() }
+      if listWeights[_List.protected] > protectedMaximum && listHeads[_List.protected] != slot { demoteProtectedOverflow() }
     default:
-      listMoveToTail(2, slot)
+      listMoveToTail(_List.protected, slot)
     }
   }
 
@@ -199,7 +199,9 @@ extension _Shard {
     let candidateFrequency = sketch.frequency(meta[Int(candidate)].hash)
     let victimFrequency = sketch.frequency(meta[Int(victim)].hash)
     if candidateFrequency > victimFrequency { return true }
-    if candidateFrequency >= 6 { return rng.next() & 127 == 0 }
+    if candidateFrequency >= _TinyLFUConstants.jitterMinimumFrequency {
+      return rng.next() & _TinyLFUConstants.jitterMask == 0
+    }
     return false
   }
 
@@ -209,14 +211,14 @@ extension _Shard {
   @inlinable
   mutating func tinyLFUEvict(now: Int64) {
     climbIfSampled()
-    while listWeights[0] > windowMaximum {
-      let candidate = listHeads[0]
+    while listWeights[_List.window] > windowMaximum {
+      let candidate = listHeads[_List.window]
       if candidate < 0 { break }
       let weight = policyWeight(candidate)
-      moveRegion(candidate, from: 0, to: 1, weight: weight)
+      moveRegion(candidate, from: _List.window, to: _List.probation, weight: weight)
       while isOverBudget {
-        var victim = listHeads[1]
-        if victim == candidate { victim = listHeads[2] }
+        var victim = listHeads[_List.probation]
+        if victim == candidate { victim = listHeads[_List.protected] }
         if victim < 0 { break }
         if admit(candidate: candidate, victim: victim) {
           evict(victim, reason: .evicted, now: now)
@@ -227,9 +229,9 @@ extension _Shard {
       }
     }
     while isOverBudget {
-      var victim = listHeads[1]
-      if victim < 0 { victim = listHeads[2] }
-      if victim < 0 { victim = listHeads[0] }
+      var victim = listHeads[_List.probation]
+      if victim < 0 { victim = listHeads[_List.protected] }
+      if victim < 0 { victim = listHeads[_List.window] }
       if victim < 0 { break }
       evict(victim, reason: .evicted, now: now)
     }

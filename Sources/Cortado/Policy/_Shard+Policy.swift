@@ -21,7 +21,7 @@ extension _Shard {
     case .none:
       break
     case .lru, .fifo:
-      listAppend(0, slot)
+      listAppend(_List.single, slot)
     case .lfu:
       lfuInsert(slot)
     case .random:
@@ -38,7 +38,7 @@ extension _Shard {
     case .none, .fifo, .random:
       break
     case .lru:
-      listMoveToTail(0, slot)
+      listMoveToTail(_List.single, slot)
     case .lfu:
       lfuTouch(slot)
     case .windowTinyLFU:
@@ -55,7 +55,7 @@ extension _Shard {
     case .none, .random:
       break
     case .lru, .fifo:
-      listMoveToTail(0, slot)
+      listMoveToTail(_List.single, slot)
     case .lfu:
       lfuTouch(slot)
     case .windowTinyLFU:
@@ -69,20 +69,20 @@ extension _Shard {
     guard settings.policy == .windowTinyLFU, tinyLFUWeighsByCost else { return }
     let region = Int(links[Int(slot)].region)
     listWeights[region] += newCost - oldCost
-    if region == 2 { demoteProtectedOverflow() }
+    if region == _List.protected { demoteProtectedOverflow() }
   }
 
   @inlinable
   mutating func policyRemove(_ slot: Int32) {
     if meta[Int(slot)].flags & _NodeFlag.stale != 0 {
-      listRemove(3, slot)  // stale entries left the policy already
+      listRemove(_List.stale, slot)  // stale entries left the policy already
       return
     }
     switch settings.policy {
     case .none:
       break
     case .lru, .fifo:
-      listRemove(0, slot)
+      listRemove(_List.single, slot)
     case .lfu:
       lfuRemove(slot)
     case .random:
@@ -105,7 +105,7 @@ extension _Shard {
     case .none, .windowTinyLFU:
       return -1
     case .lru, .fifo:
-      return listHeads[0]
+      return listHeads[_List.single]
     case .lfu:
       return lfu.first >= 0 ? lfu.heads[Int(lfu.first)] : -1
     case .random:

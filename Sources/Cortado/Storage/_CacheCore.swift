@@ -133,6 +133,25 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     sink.drain()
   }
 
+  /// The sweeper's variant of `locked`: the same, except that queued
+  /// removals are left for `deliverRemovals()`, which the sweeper runs
+  /// elsewhere so that one cache's slow listener never delays expiry in the
+  /// others.
+  @usableFromInline
+  func lockedLeavingDelivery<R>(_ stripe: _Stripe<Key, Value>, _ body: (UnsafeMutablePointer<_Shard<Key, Value>>) -> R) -> R {
+    stripe.lock()
+    let result = body(stripe.shard)
+    var garbage: [any Error] = []
+    if stripe.shard.pointee.recorded {
+      if !stripe.shard.pointee.garbage.isEmpty { swap(&garbage, &stripe.shard.pointee.garbage) }
+      stripe.shard.pointee.recorded = false
+      removalsAwaitDelivery.store(1)
+    }
+    stripe.unlock()
+    garbage.removeAll()
+    return result
+  }
+
   /// The cost of a new entry, computed outside any lock.
   @inlinable
   func cost(_ key: Key, _ value: Value) -> Int {
@@ -309,26 +328,10 @@ extension _CacheCore: _Sweepable {
       if isClosed { return false }
       let stripe = stripes[index]
       let now = clock.now()
-      stripe.lock()
-      if stripe.shard.pointee.sweep(now: now, budget: budgetPerStripe) { more = true }
-      unlockLeavingDelivery(stripe)
+      let swept = lockedLeavingDelivery(stripe) { shard in shard.pointee.sweep(now: now, budget: budgetPerStripe) }
+      if swept { more = true }
     }
     return more
-  }
-
-  /// Unlocks after a sweep: releases the shard's garbage, but leaves queued
-  /// removals for `deliverRemovals()`, which the sweeper runs elsewhere so
-  /// that one cache's slow listener never delays expiry in the others.
-  @usableFromInline
-  func unlockLeavingDelivery(_ stripe: _Stripe<Key, Value>) {
-    var garbage: [any Error] = []
-    if stripe.shard.pointee.recorded {
-      if !stripe.shard.pointee.garbage.isEmpty { swap(&garbage, &stripe.shard.pointee.garbage) }
-      stripe.shard.pointee.recorded = false
-      removalsAwaitDelivery.store(1)
-    }
-    stripe.unlock()
-    garbage.removeAll()
   }
 
   @usableFromInline

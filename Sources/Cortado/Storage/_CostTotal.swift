@@ -47,11 +47,3 @@ struct _CostTotal: Equatable, Sendable {
     high != 0 || low > UInt64(Int.max) ? .max : Int(low)
   }
 }
-
-/// `a + b` for non-negative counters, stopping at `Int.max` instead of trapping
-/// (statistics summed over costs that are user input).
-@inlinable @inline(__always)
-func _saturatingAdd(_ a: Int, _ b: Int) -> Int {
-  let (sum, overflow) = a.addingReportingOverflow(b)
-  return overflow ? .max : sum
-}

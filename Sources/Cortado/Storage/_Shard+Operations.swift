@@ -77,7 +77,7 @@ extension _Shard {
     timerUnlink(link)
     meta[Int(slot)].flags = (meta[Int(slot)].flags & ~_NodeFlag.refreshing) | _NodeFlag.stale
     staleCount += 1
-    listAppend(3, slot)
+    listAppend(_List.stale, slot)
     meta[Int(slot)].deadline = end
     timerAppend(link, to: wheelBucket(for: end))
   }
@@ -111,7 +111,7 @@ extension _Shard {
       reclaimExpired(budget: 1, now: now)
       if count < before { return true }
     }
-    let stale = listHeads[3]
+    let stale = listHeads[_List.stale]
     if stale >= 0 {
       evict(stale, reason: .expired, now: now)
       return true
@@ -466,6 +466,36 @@ extension _Shard {
     return count - dueCount - staleCount
   }
 
+  /// The summed cost of the stored entries, after reclaiming the expired
+  /// ones that are due (the count when there is no cost function).
+  @usableFromInline
+  mutating func liveCost(now: Int64) -> Int {
+    _ = liveCount(now: now)
+    return costs == nil ? count : totalCost.saturated
+  }
+
+  /// The live entry for `key`, for a quiet read (no use counted).
+  @usableFromInline
+  mutating func liveEntry(_ key: Key, hash: UInt32, now: Int64) -> CacheEntry<Key, Value>? {
+    let slot = peek(key, hash: hash, now: now)
+    guard slot >= 0 else { return nil }
+    return entry(slot, now: clamped(now))
+  }
+
+  /// Adds this stripe's counters to `statistics`.
+  @usableFromInline
+  func addStatistics(to statistics: inout CacheStatistics) {
+    statistics.add(counters, hits: hitCount, misses: missCount)
+  }
+
+  /// Sets this stripe's counters back to zero.
+  @usableFromInline
+  mutating func resetStatistics() {
+    counters = _Counters()
+    hitCount = 0
+    missCount = 0
+  }
+
   /// Every live entry with its write stamp.
   @usableFromInline
   mutating func liveEntries(now rawNow: Int64) -> [(stamp: UInt64, entry: CacheEntry<Key, Value>)] {
@@ -506,7 +536,7 @@ extension _Shard {
     result.reserveCapacity(dueCount + staleCount)
     while true {
       var slot = firstDue()
-      if slot < 0 { slot = listHeads[3] }
+      if slot < 0 { slot = listHeads[_List.stale] }
       if slot < 0 { break }
       var deadline = self.deadline(of: slot)
       if meta[Int(slot)].flags & _NodeFlag.stale != 0, let freshness {

@@ -23,7 +23,7 @@ extension _Shard {
       meta: meta, pairs: shard.pointee.pairs)
     guard let timers = shard.pointee.timers else { return (slot, false) }
     let wheelTime = shard.pointee.wheelTime
-    if now >> 24 != wheelTime >> 24 || Int(timers[_Wheel.due].next) != _Wheel.due { return (slot, true) }
+    if now >> _Wheel.tickShift != wheelTime >> _Wheel.tickShift || Int(timers[_Wheel.due].next) != _Wheel.due { return (slot, true) }
     guard slot >= 0 else { return (slot, false) }
     let record = meta[Int(slot)]
     if record.deadline <= Swift.max(now, wheelTime) || record.flags & _NodeFlag.stale != 0 { return (slot, true) }

@@ -465,29 +465,3 @@ func _reallocate<T>(_ old: UnsafeMutablePointer<T>, from count: Int, to newCount
   old.deallocate()
   return new
 }
-
-/// A small, fast, seedable random number generator (SplitMix64), for the
-/// `.random` policy and W-TinyLFU's admission jitter. Seeded per cache so
-/// runs are reproducible.
-@usableFromInline
-struct _SplitMix64: RandomNumberGenerator {
-  @usableFromInline var state: UInt64
-
-  @inlinable
-  init(seed: UInt64) { state = seed }
-
-  @inlinable
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    return _mix64(state)
-  }
-}
-
-/// SplitMix64's finaliser: a cheap, well-distributed 64-bit mix.
-@inlinable @inline(__always)
-func _mix64(_ value: UInt64) -> UInt64 {
-  var z = value
-  z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-  z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-  return z ^ (z >> 31)
-}

@@ -127,6 +127,12 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
 
   // MARK: - Readers
 
+  /// Pauses a reader spends waiting for a writer before it takes the lock
+  /// instead: 256 pauses (a few microseconds on x86, where one pause takes
+  /// tens of cycles) outlast a typical write, so a reader almost never
+  /// sleeps, yet a long write (a resize, a large sweep) is not spun on.
+  @usableFromInline static var writerExitSpins: Int { 256 }
+
   /// Waits, spinning, for a writer to leave the stripe; false if it stays
   /// longer than a short drain of the read buffers takes.
   ///
@@ -136,7 +142,7 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
   /// runs out, and a sleep and a wake-up cost far more than the write.
   @inlinable
   func awaitWriterExit() -> Bool {
-    for _ in 0..<256 {
+    for _ in 0..<_Stripe.writerExitSpins {
       _cortado_spin_pause()
       if _cortado_atomic_load(writer) == 0 { return true }
     }

@@ -1,34 +1,34 @@
 /// What a throughput run measures. The defaults suit a 2-core machine and
 /// take about a minute.
-public struct BenchConfiguration: Sendable {
+package struct BenchConfiguration: Sendable {
   /// The caches compared.
-  public var implementations: [BenchImplementation] = BenchImplementation.allCases
+  package var implementations: [BenchImplementation] = BenchImplementation.allCases
   /// The workloads.
-  public var workloads: [BenchWorkload] = BenchWorkload.allCases
+  package var workloads: [BenchWorkload] = BenchWorkload.allCases
   /// The thread counts.
-  public var threads: [Int] = [1, 2]
+  package var threads: [Int] = [1, 2]
   /// Every cache's maximum number of entries; also the `read` key space
   /// (the cache is prefilled with all of it, so every read hits).
-  public var capacity = 100_000
+  package var capacity = 100_000
   /// The key space of `mixed`, `write` and `load`: larger than the cache.
-  public var keySpace = 200_000
+  package var keySpace = 200_000
   /// How long each cell runs, per round.
-  public var duration: Duration = .milliseconds(300)
+  package var duration: Duration = .milliseconds(300)
   /// How many times every cell runs; the median is reported. Rounds
   /// interleave all implementations, so a noisy neighbour slows them alike.
-  public var rounds = 3
+  package var rounds = 3
   /// The lifetime of the implementations that have one.
-  public var timeToLive: Duration = .seconds(60)
+  package var timeToLive: Duration = .seconds(60)
   /// The seed of the key streams.
-  public var seed: UInt64 = 1
+  package var seed: UInt64 = 1
   /// The length of each thread's precomputed key stream (a power of two).
-  public var streamLength = 1 << 20
+  package var streamLength = 1 << 20
 
   /// Creates the default configuration.
-  public init() {}
+  package init() {}
 
   /// Checks the values; throws a message naming the first bad one.
-  public func validate() throws(BenchError) {
+  package func validate() throws(BenchError) {
     if capacity <= 0 { throw .invalidOption("--capacity must be positive (got \(capacity))") }
     if keySpace <= 0 { throw .invalidOption("--keys must be positive (got \(keySpace))") }
     if threads.isEmpty || threads.contains(where: { $0 <= 0 || $0 > 1024 }) {

@@ -1,5 +1,5 @@
 /// The caches a throughput run compares, all in the same process.
-public enum BenchImplementation: String, CaseIterable, Sendable {
+package enum BenchImplementation: String, CaseIterable, Sendable {
   /// Cortado's default: W-TinyLFU, 60 s time to live, `ContinuousClock`.
   case cortado
   /// Cortado with LRU eviction and a 60 s time to live.
@@ -20,7 +20,7 @@ public enum BenchImplementation: String, CaseIterable, Sendable {
   case dictionary
 
   /// A one-line description for tables.
-  public var summary: String {
+  package var summary: String {
     switch self {
     case .cortado: return "Cortado W-TinyLFU, TTL 60 s"
     case .cortadoLRU: return "Cortado LRU, TTL 60 s"
@@ -34,19 +34,16 @@ public enum BenchImplementation: String, CaseIterable, Sendable {
   }
 
   /// The baselines Cortado's rows are compared with.
-  public var isBaseline: Bool { self == .lockedDictionary || self == .nsCache }
-
-  /// Whether this is one of Cortado's own rows.
-  public var isCortado: Bool { rawValue.hasPrefix("cortado") }
+  package var isBaseline: Bool { self == .lockedDictionary || self == .nsCache }
 
   /// Whether the combination is measured (the reference is read-only and
   /// single-threaded by definition).
-  public func supports(_ workload: BenchWorkload, threads: Int) -> Bool {
+  package func supports(_ workload: BenchWorkload, threads: Int) -> Bool {
     self != .dictionary || (workload == .read && threads == 1)
   }
 
   /// Parses a comma-separated list; `nil`, empty or `all` means every one.
-  public static func parseList(_ text: String?) throws(BenchError) -> [BenchImplementation] {
+  package static func parseList(_ text: String?) throws(BenchError) -> [BenchImplementation] {
     guard let text, !text.isEmpty, text.lowercased() != "all" else { return allCases }
     var implementations: [BenchImplementation] = []
     for part in text.split(separator: ",") {

@@ -1,23 +1,23 @@
 /// The median of one implementation × workload × thread count.
-public struct BenchMeasurement: Sendable, Equatable {
+package struct BenchMeasurement: Sendable, Equatable {
   /// The cache.
-  public var implementation: BenchImplementation
+  package var implementation: BenchImplementation
   /// The workload.
-  public var workload: BenchWorkload
+  package var workload: BenchWorkload
   /// Threads running at once.
-  public var threads: Int
+  package var threads: Int
   /// Median operations per second over the rounds (all threads together).
-  public var operationsPerSecond: Double
+  package var operationsPerSecond: Double
   /// Every round's operations per second, in run order.
-  public var rounds: [Double]
+  package var rounds: [Double]
   /// Gets that hit, over all rounds (`nil` for workloads without gets).
-  public var hitRatio: Double?
+  package var hitRatio: Double?
   /// Median CPU nanoseconds per operation: the worker threads' CPU time over
   /// their operations (`nil` if not measured).
-  public var cpuNanosecondsPerOperation: Double?
+  package var cpuNanosecondsPerOperation: Double?
 
   /// Creates a measurement.
-  public init(implementation: BenchImplementation, workload: BenchWorkload, threads: Int,
+  package init(implementation: BenchImplementation, workload: BenchWorkload, threads: Int,
               operationsPerSecond: Double, rounds: [Double], hitRatio: Double?,
               cpuNanosecondsPerOperation: Double? = nil) {
     self.implementation = implementation
@@ -31,24 +31,24 @@ public struct BenchMeasurement: Sendable, Equatable {
 
   /// Nanoseconds per operation, as `threads × elapsed / operations`: the
   /// cost of one operation to the thread doing it.
-  public var nanosecondsPerOperation: Double {
+  package var nanosecondsPerOperation: Double {
     operationsPerSecond > 0 ? Double(threads) * 1e9 / operationsPerSecond : .infinity
   }
 }
 
 /// Everything a throughput run produced.
-public struct BenchReport: Sendable {
+package struct BenchReport: Sendable {
   /// What was run.
-  public var configuration: BenchConfiguration
+  package var configuration: BenchConfiguration
   /// One entry per measured cell, in table order.
-  public var measurements: [BenchMeasurement]
+  package var measurements: [BenchMeasurement]
   /// Memory per entry, when measured.
-  public var memory: [MemoryMeasurement]
+  package var memory: [MemoryMeasurement]
   /// The machine it ran on.
-  public var machine: MachineDescription
+  package var machine: MachineDescription
 
   /// Creates a report.
-  public init(configuration: BenchConfiguration, measurements: [BenchMeasurement], memory: [MemoryMeasurement], machine: MachineDescription) {
+  package init(configuration: BenchConfiguration, measurements: [BenchMeasurement], memory: [MemoryMeasurement], machine: MachineDescription) {
     self.configuration = configuration
     self.measurements = measurements
     self.memory = memory
@@ -56,13 +56,13 @@ public struct BenchReport: Sendable {
   }
 
   /// The measurement of a cell, if it was run.
-  public func measurement(_ implementation: BenchImplementation, _ workload: BenchWorkload, threads: Int) -> BenchMeasurement? {
+  package func measurement(_ implementation: BenchImplementation, _ workload: BenchWorkload, threads: Int) -> BenchMeasurement? {
     measurements.first { $0.implementation == implementation && $0.workload == workload && $0.threads == threads }
   }
 
   /// `measurement`'s throughput over the best baseline's in the same
   /// workload and thread count (`nil` if no baseline ran there).
-  public func ratioToBestBaseline(_ measurement: BenchMeasurement) -> Double? {
+  package func ratioToBestBaseline(_ measurement: BenchMeasurement) -> Double? {
     let best = measurements
       .filter { $0.implementation.isBaseline && $0.workload == measurement.workload && $0.threads == measurement.threads }
       .map(\.operationsPerSecond).max()

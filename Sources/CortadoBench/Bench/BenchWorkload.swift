@@ -1,5 +1,5 @@
 /// What the threads of a throughput run do.
-public enum BenchWorkload: String, CaseIterable, Sendable {
+package enum BenchWorkload: String, CaseIterable, Sendable {
   /// 100% gets on a warm cache: every key of the read key space is present,
   /// so this measures the cost of a hit.
   case read
@@ -14,7 +14,7 @@ public enum BenchWorkload: String, CaseIterable, Sendable {
 
   /// Parses a comma-separated list; `nil`, empty or `all` means every
   /// workload.
-  public static func parseList(_ text: String?) throws(BenchError) -> [BenchWorkload] {
+  package static func parseList(_ text: String?) throws(BenchError) -> [BenchWorkload] {
     guard let text, !text.isEmpty, text.lowercased() != "all" else { return allCases }
     var workloads: [BenchWorkload] = []
     for part in text.split(separator: ",") {
@@ -28,7 +28,7 @@ public enum BenchWorkload: String, CaseIterable, Sendable {
 }
 
 /// Why a benchmark could not run.
-public enum BenchError: Error, Equatable, CustomStringConvertible {
+package enum BenchError: Error, Equatable, CustomStringConvertible {
   /// `--workloads` named an unknown workload.
   case unknownWorkload(String)
   /// `--implementations` named an unknown implementation.
@@ -38,7 +38,7 @@ public enum BenchError: Error, Equatable, CustomStringConvertible {
   /// A memory-measuring child process failed.
   case memoryProbeFailed(String)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .unknownWorkload(let name):
       return "unknown workload '\(name)'; expected: \(BenchWorkload.allCases.map(\.rawValue).joined(separator: ", "))"

@@ -6,9 +6,9 @@
 /// shared machine then hits all implementations alike, and the medians keep
 /// their ratios. Each run gets a fresh cache, warmed before the clock starts
 /// (see ``warm(_:count:keys:)``).
-public enum Benchmark {
+package enum Benchmark {
   /// Runs every cell of `configuration`.
-  public static func run(_ configuration: BenchConfiguration, progress: ProgressBar = .disabled) throws -> BenchReport {
+  package static func run(_ configuration: BenchConfiguration, progress: ProgressBar = .disabled) throws -> BenchReport {
     try configuration.validate()
     let maxThreads = configuration.threads.max()!
     progress.begin("bench: drawing Zipf keys", total: nil)

@@ -1,22 +1,22 @@
 /// A performance goal checked against a run.
-public struct TargetCheck: Sendable, Equatable {
+package struct TargetCheck: Sendable, Equatable {
   /// What is measured.
-  public var name: String
+  package var name: String
   /// The goal, e.g. `≤ 2.0×`.
-  public var goal: String
+  package var goal: String
   /// The measured ratio, if the run included the cells it needs.
-  public var value: Double?
+  package var value: Double?
   /// Whether the goal was met (`nil` when not measured).
-  public var isMet: Bool?
+  package var isMet: Bool?
   /// The numbers behind the ratio.
-  public var detail: String
+  package var detail: String
 }
 
 /// The throughput goals set for Cortado (issue 2), checked on a run's
 /// medians. They are reported as measured, met or not.
-public enum IssueTargets {
+package enum IssueTargets {
   /// Every goal, in the issue's order.
-  public static func evaluate(_ report: BenchReport) -> [TargetCheck] {
+  package static func evaluate(_ report: BenchReport) -> [TargetCheck] {
     func ns(_ implementation: BenchImplementation, _ workload: BenchWorkload, _ threads: Int) -> Double? {
       report.measurement(implementation, workload, threads: threads)?.nanosecondsPerOperation
     }

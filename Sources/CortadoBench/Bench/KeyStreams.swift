@@ -1,3 +1,5 @@
+import Cortado
+
 /// Precomputed Zipf(0.99) key sequences, one per thread.
 ///
 /// Drawing a Zipf key costs about as much as a cache hit, so keys are drawn
@@ -16,7 +18,7 @@ final class KeyStreams: Sendable {
     precondition(length > 0 && length & (length - 1) == 0, "length must be a power of two")
     let zipf = ZipfDistribution(count: keySpace, exponent: Self.exponent)
     streams = (0..<threads).map { thread in
-      var generator = SplitMix64(seed: seed &+ UInt64(thread) &* 0x9E37_79B9)
+      var generator = _SplitMix64(seed: seed &+ UInt64(thread) &* 0x9E37_79B9)
       return (0..<length).map { _ in zipf.sample(using: &generator) - 1 }
     }
     self.keySpace = keySpace

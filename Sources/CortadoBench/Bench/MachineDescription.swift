@@ -1,23 +1,23 @@
 import Foundation
 
 /// The machine a benchmark ran on, for the record.
-public struct MachineDescription: Sendable, Equatable {
+package struct MachineDescription: Sendable, Equatable {
   /// The processor model (`/proc/cpuinfo`), or "unknown".
-  public var processor: String
+  package var processor: String
   /// Processors available to this process.
-  public var processorCount: Int
+  package var processorCount: Int
   /// The operating system's name.
-  public var operatingSystem: String
+  package var operatingSystem: String
 
   /// Creates a description.
-  public init(processor: String, processorCount: Int, operatingSystem: String) {
+  package init(processor: String, processorCount: Int, operatingSystem: String) {
     self.processor = processor
     self.processorCount = processorCount
     self.operatingSystem = operatingSystem
   }
 
   /// The machine this process runs on.
-  public static func current() -> MachineDescription {
+  package static func current() -> MachineDescription {
     var processor = "unknown"
     if let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
        let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
@@ -34,7 +34,7 @@ public struct MachineDescription: Sendable, Equatable {
   }
 
   /// One line: processor, count, system.
-  public var summary: String {
+  package var summary: String {
     "\(processorCount) × \(processor), \(operatingSystem)"
   }
 }

@@ -2,28 +2,28 @@ import Foundation
 
 /// Resident memory per entry, measured as the growth of the process's
 /// resident set while one cache is filled with 1M `Int → Int` entries.
-public struct MemoryMeasurement: Sendable, Equatable {
+package struct MemoryMeasurement: Sendable, Equatable {
   /// The bytes of payload in each entry (an `Int` key and an `Int` value).
-  public static let payloadBytes = 16
+  package static let payloadBytes = 16
 
   /// The cache measured.
-  public var implementation: BenchImplementation
+  package var implementation: BenchImplementation
   /// Entries inserted (the cache's capacity too, so none is evicted).
-  public var entries: Int
+  package var entries: Int
   /// Resident-set growth, in bytes.
-  public var residentGrowth: Int
+  package var residentGrowth: Int
 
   /// Creates a measurement.
-  public init(implementation: BenchImplementation, entries: Int, residentGrowth: Int) {
+  package init(implementation: BenchImplementation, entries: Int, residentGrowth: Int) {
     self.implementation = implementation
     self.entries = entries
     self.residentGrowth = residentGrowth
   }
 
   /// Total resident bytes per entry, payload included.
-  public var bytesPerEntry: Double { Double(residentGrowth) / Double(max(1, entries)) }
+  package var bytesPerEntry: Double { Double(residentGrowth) / Double(max(1, entries)) }
   /// Bytes per entry beyond the 16-byte payload.
-  public var overheadPerEntry: Double { bytesPerEntry - Double(Self.payloadBytes) }
+  package var overheadPerEntry: Double { bytesPerEntry - Double(Self.payloadBytes) }
 }
 
 /// Measures memory per entry, each implementation in a fresh process.
@@ -32,13 +32,13 @@ public struct MemoryMeasurement: Sendable, Equatable {
 /// freed memory in its allocator that a new cache would reuse without the
 /// resident set growing, which would flatter whatever runs later. The child
 /// is the `cortado` binary itself, run with a hidden subcommand.
-public enum MemoryProbe {
+package enum MemoryProbe {
   /// The hidden subcommand the child runs.
-  public static let subcommand = "_memory"
+  package static let subcommand = "_memory"
 
   /// Runs `executable _memory <implementation> --entries <entries>` and
   /// reads its result.
-  public static func measureInChildProcess(
+  package static func measureInChildProcess(
     executable: String, implementation: BenchImplementation, entries: Int
   ) throws -> MemoryMeasurement {
     let process = Process()
@@ -62,7 +62,7 @@ public enum MemoryProbe {
 
   /// Fills one cache of `implementation` in this process and returns the
   /// growth of the resident set (`nil` where `/proc/self/statm` is absent).
-  public static func measureInThisProcess(
+  package static func measureInThisProcess(
     _ implementation: BenchImplementation, entries: Int, timeToLive: Duration = .seconds(60)
   ) -> MemoryMeasurement? {
     // Warm up: load the code, the allocator's arenas and the Cortado
@@ -94,7 +94,7 @@ public enum MemoryProbe {
   }
 
   /// The resident set size, from `/proc/self/statm` (Linux).
-  public static func residentBytes() -> Int? {
+  package static func residentBytes() -> Int? {
     guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
     let fields = statm.split(separator: " ")
     guard fields.count >= 2, let pages = Int(fields[1]) else { return nil }
@@ -102,7 +102,7 @@ public enum MemoryProbe {
   }
 
   /// The child's one line of output.
-  public static func encode(_ measurement: MemoryMeasurement) -> String {
+  package static func encode(_ measurement: MemoryMeasurement) -> String {
     "implementation=\(measurement.implementation.rawValue) entries=\(measurement.entries) residentGrowth=\(measurement.residentGrowth)"
   }
 

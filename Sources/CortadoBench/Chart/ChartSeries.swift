@@ -1,14 +1,14 @@
 /// One line of a chart: a policy's hit ratio at each capacity.
-public struct ChartSeries: Sendable, Equatable {
+package struct ChartSeries: Sendable, Equatable {
   /// The legend label.
-  public var name: String
+  package var name: String
   /// Drawn dashed (the offline optimum).
-  public var isDashed: Bool
+  package var isDashed: Bool
   /// `(capacity, hit ratio)` points, by ascending capacity.
-  public var points: [ChartPoint]
+  package var points: [ChartPoint]
 
   /// Creates a series.
-  public init(name: String, isDashed: Bool, points: [ChartPoint]) {
+  package init(name: String, isDashed: Bool, points: [ChartPoint]) {
     self.name = name
     self.isDashed = isDashed
     self.points = points
@@ -16,32 +16,32 @@ public struct ChartSeries: Sendable, Equatable {
 }
 
 /// A point of a ``ChartSeries``.
-public struct ChartPoint: Sendable, Equatable {
+package struct ChartPoint: Sendable, Equatable {
   /// The capacity.
-  public var x: Int
+  package var x: Int
   /// The hit ratio, 0...1.
-  public var y: Double
+  package var y: Double
 
   /// Creates a point.
-  public init(x: Int, y: Double) {
+  package init(x: Int, y: Double) {
     self.x = x
     self.y = y
   }
 }
 
 /// One chart: a title, an x-axis label and its series.
-public struct ChartPanel: Sendable, Equatable {
+package struct ChartPanel: Sendable, Equatable {
   /// The title above the plot.
-  public var title: String
+  package var title: String
   /// A smaller line under the title (the trace's full description).
-  public var subtitle: String?
+  package var subtitle: String?
   /// The x-axis label.
-  public var xLabel: String
+  package var xLabel: String
   /// The lines.
-  public var series: [ChartSeries]
+  package var series: [ChartSeries]
 
   /// Creates a panel.
-  public init(title: String, subtitle: String? = nil, xLabel: String, series: [ChartSeries]) {
+  package init(title: String, subtitle: String? = nil, xLabel: String, series: [ChartSeries]) {
     self.title = title
     self.subtitle = subtitle
     self.xLabel = xLabel
@@ -49,7 +49,7 @@ public struct ChartPanel: Sendable, Equatable {
   }
 
   /// The panel for a simulation: one series per policy.
-  public init(report: SimulationReport) {
+  package init(report: SimulationReport) {
     let series = report.policies.map { policy in
       let rows = report.results.filter { $0.policy == policy }.sorted { $0.capacity < $1.capacity }
       return ChartSeries(name: policy, isDashed: rows.first?.isOptimal ?? false,

@@ -5,12 +5,12 @@
 /// (one per trace) are laid out two to a row. The output is plain SVG 1.1
 /// with no scripts or external fonts, so it renders on GitHub and in any
 /// browser, and it is byte-for-byte reproducible.
-public enum HitRatioChart {
+package enum HitRatioChart {
   static let panelWidth = 600.0
   static let panelHeight = 380.0
 
   /// The SVG document for `panels`, with an optional overall title.
-  public static func svg(panels: [ChartPanel], title: String? = nil) -> String {
+  package static func svg(panels: [ChartPanel], title: String? = nil) -> String {
     let columns = panels.count > 1 ? 2 : 1
     let rows = (panels.count + columns - 1) / columns
     let top = title == nil ? 0.0 : 36.0

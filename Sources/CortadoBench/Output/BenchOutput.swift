@@ -1,7 +1,7 @@
 /// Prints a ``BenchReport`` as tables or as JSON.
-public enum BenchOutput {
+package enum BenchOutput {
   /// The throughput table, memory table and goal checks.
-  public static func text(_ report: BenchReport, markdown: Bool = false) -> String {
+  package static func text(_ report: BenchReport, markdown: Bool = false) -> String {
     let configuration = report.configuration
     func render(_ table: TextTable) -> String { markdown ? table.markdown() : table.rendered() }
     let seconds = Format.fixed(Double(configuration.duration.components.seconds)
@@ -67,7 +67,7 @@ public enum BenchOutput {
 
   /// The report as JSON: `machine`, `configuration`, `throughput` (one
   /// object per cell), `memory` and `goals`.
-  public static func json(_ report: BenchReport) -> String {
+  package static func json(_ report: BenchReport) -> String {
     let configuration = report.configuration
     let throughput: [JSONValue] = report.measurements.map { measurement in
       .object([

@@ -1,8 +1,8 @@
 /// Number formatting that does not depend on the locale (output must be
 /// identical on every machine, and parseable).
-public enum Format {
+package enum Format {
   /// `1234567` → `1,234,567`.
-  public static func grouped(_ value: Int) -> String {
+  package static func grouped(_ value: Int) -> String {
     let digits = String(value.magnitude)
     var result = ""
     for (index, character) in digits.enumerated() {
@@ -13,7 +13,7 @@ public enum Format {
   }
 
   /// `value` rounded to `digits` decimals, always showing them (`12.50`).
-  public static func fixed(_ value: Double, digits: Int) -> String {
+  package static func fixed(_ value: Double, digits: Int) -> String {
     guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
@@ -31,12 +31,12 @@ public enum Format {
   }
 
   /// A ratio as a percentage with two decimals (`0.41234` → `41.23`).
-  public static func percent(_ ratio: Double) -> String {
+  package static func percent(_ ratio: Double) -> String {
     fixed(ratio * 100, digits: 2)
   }
 
   /// A short capacity label: `500`, `2k`, `1.5M`.
-  public static func compact(_ value: Int) -> String {
+  package static func compact(_ value: Int) -> String {
     func trim(_ number: Double) -> String {
       let text = fixed(number, digits: 1)
       return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
@@ -48,7 +48,7 @@ public enum Format {
   }
 
   /// Operations per second with a unit (`12.3 M`).
-  public static func rate(_ opsPerSecond: Double) -> String {
+  package static func rate(_ opsPerSecond: Double) -> String {
     if opsPerSecond >= 1e9 { return fixed(opsPerSecond / 1e9, digits: 2) + " G" }
     if opsPerSecond >= 1e6 { return fixed(opsPerSecond / 1e6, digits: 2) + " M" }
     if opsPerSecond >= 1e3 { return fixed(opsPerSecond / 1e3, digits: 1) + " k" }

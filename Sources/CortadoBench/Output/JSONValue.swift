@@ -1,6 +1,6 @@
 /// A JSON value, written by hand so that keys keep the order they are
 /// given in and numbers print the same on every platform.
-public indirect enum JSONValue: Sendable, Equatable {
+package indirect enum JSONValue: Sendable, Equatable {
   /// A string, escaped on output.
   case string(String)
   /// An integer.
@@ -16,12 +16,12 @@ public indirect enum JSONValue: Sendable, Equatable {
   /// An object, with keys in order.
   case object([(String, JSONValue)])
 
-  public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+  package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
     lhs.compact == rhs.compact
   }
 
   /// The value on one line.
-  public var compact: String {
+  package var compact: String {
     switch self {
     case .string(let text): return Self.quoted(text)
     case .int(let number): return String(number)
@@ -39,11 +39,11 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   /// The value with one array element, or one object member, per line at
   /// the top level (deeper levels stay on one line).
-  public var lines: String { pretty(expandingLevels: 1) + "\n" }
+  package var lines: String { pretty(expandingLevels: 1) + "\n" }
 
   /// The value indented, with containers up to `levels` deep spread over
   /// several lines and deeper ones kept on one line.
-  public func pretty(expandingLevels levels: Int, indent: String = "") -> String {
+  package func pretty(expandingLevels levels: Int, indent: String = "") -> String {
     let inner = indent + "  "
     switch self {
     case .array(let values) where levels > 0 && !values.isEmpty:

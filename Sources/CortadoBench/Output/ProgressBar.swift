@@ -3,9 +3,9 @@
 /// It draws only when standard error is a terminal, at most ten times a
 /// second, and erases itself when a phase finishes; when standard error is
 /// redirected it writes nothing at all, so logs and pipes stay clean.
-public final class ProgressBar {
+package final class ProgressBar {
   /// Whether anything is drawn.
-  public let isEnabled: Bool
+  package let isEnabled: Bool
   private var label = ""
   private var total: Int?
   private var unit = "requests"
@@ -15,15 +15,15 @@ public final class ProgressBar {
 
   /// Creates a bar; by default enabled exactly when standard error is a
   /// terminal.
-  public init(enabled: Bool = StandardError.isTerminal) {
+  package init(enabled: Bool = StandardError.isTerminal) {
     isEnabled = enabled
   }
 
   /// A bar that never draws.
-  public static var disabled: ProgressBar { ProgressBar(enabled: false) }
+  package static var disabled: ProgressBar { ProgressBar(enabled: false) }
 
   /// Starts a phase; `total` is the count that means "done", if known.
-  public func begin(_ label: String, total: Int?, unit: String = "requests") {
+  package func begin(_ label: String, total: Int?, unit: String = "requests") {
     self.label = label
     self.total = total
     self.unit = unit
@@ -33,7 +33,7 @@ public final class ProgressBar {
 
   /// Reports progress: the count of work done, and the fraction of the input
   /// read (used when the phase has no known total).
-  public func update(fraction: Double?, count: Int) {
+  package func update(fraction: Double?, count: Int) {
     guard isEnabled else { return }
     let now = monotonicNanoseconds()
     guard now - lastDrawn >= 100_000_000 else { return }
@@ -55,7 +55,7 @@ public final class ProgressBar {
   }
 
   /// Ends the phase and erases the line.
-  public func finish() {
+  package func finish() {
     guard isEnabled, drewSomething else { return }
     StandardError.write("\r\u{1B}[2K")
     drewSomething = false

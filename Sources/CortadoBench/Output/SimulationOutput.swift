@@ -1,13 +1,13 @@
 /// Prints a ``SimulationReport`` as a table or as JSON.
-public enum SimulationOutput {
+package enum SimulationOutput {
   /// The JSON array `--json` prints: one object per policy and capacity with
   /// exactly the keys `policy`, `capacity`, `requests`, `hits`, `hitRatio`.
-  public static func json(_ report: SimulationReport) -> String {
+  package static func json(_ report: SimulationReport) -> String {
     JSONValue.array(report.results.map(jsonObject)).lines
   }
 
   /// One result as a JSON object.
-  public static func jsonObject(_ result: SimulationResult) -> JSONValue {
+  package static func jsonObject(_ result: SimulationResult) -> JSONValue {
     .object([
       ("policy", .string(result.policy)),
       ("capacity", .int(result.capacity)),
@@ -19,7 +19,7 @@ public enum SimulationOutput {
 
   /// A summary line and a table of hit ratios: one row per policy, one
   /// column per capacity. Identical inputs give identical text.
-  public static func table(_ report: SimulationReport, markdown: Bool = false) -> String {
+  package static func table(_ report: SimulationReport, markdown: Bool = false) -> String {
     var summary = "Trace: \(report.source): \(Format.grouped(report.requests)) requests"
     if let distinct = report.distinctKeys { summary += ", \(Format.grouped(distinct)) distinct keys" }
     let unit = report.weighted ? "total size" : "entries"

@@ -8,9 +8,9 @@ import Darwin
 
 /// Writing to standard error, which carries progress and warnings so that
 /// standard output holds only results (and stays parseable with `--json`).
-public enum StandardError {
+package enum StandardError {
   /// Writes `text` unbuffered.
-  public static func write(_ text: String) {
+  package static func write(_ text: String) {
     var text = text
     text.withUTF8 { bytes in
       var offset = 0
@@ -23,7 +23,7 @@ public enum StandardError {
   }
 
   /// Whether standard error is a terminal (and can show a progress bar).
-  public static var isTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+  package static var isTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 }
 
 /// `write(2)`, named apart from the method above.

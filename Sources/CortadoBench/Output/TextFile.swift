@@ -1,9 +1,9 @@
 import Foundation
 
 /// Writing result files (charts).
-public enum TextFile {
+package enum TextFile {
   /// Writes `text` to `path`, replacing it; throws a message naming the path.
-  public static func write(_ text: String, to path: String) throws {
+  package static func write(_ text: String, to path: String) throws {
     do {
       try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
@@ -13,19 +13,19 @@ public enum TextFile {
 }
 
 /// A result file that could not be written.
-public struct TextFileError: Error, CustomStringConvertible {
+package struct TextFileError: Error, CustomStringConvertible {
   /// The file.
-  public var path: String
+  package var path: String
   /// Why.
-  public var reason: String
+  package var reason: String
 
-  public var description: String { "cannot write \(path): \(reason)" }
+  package var description: String { "cannot write \(path): \(reason)" }
 }
 
 /// The path of the running executable, for re-running it as a child.
-public enum ExecutablePath {
+package enum ExecutablePath {
   /// `/proc/self/exe` resolved on Linux; otherwise the first argument.
-  public static func current() -> String {
+  package static func current() -> String {
     if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
       return resolved
     }

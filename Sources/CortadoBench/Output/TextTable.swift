@@ -1,29 +1,29 @@
 /// A table printed with aligned columns, or as Markdown.
-public struct TextTable: Sendable {
+package struct TextTable: Sendable {
   /// How a column's cells line up.
-  public enum Alignment: Sendable { case left, right }
+  package enum Alignment: Sendable { case left, right }
 
   /// Column titles.
-  public var headers: [String]
+  package var headers: [String]
   /// Per-column alignment (text left, numbers right).
-  public var alignments: [Alignment]
+  package var alignments: [Alignment]
   /// The cells, row by row.
-  public var rows: [[String]] = []
+  package var rows: [[String]] = []
 
   /// Creates an empty table; columns after the first are right-aligned
   /// unless `alignments` says otherwise.
-  public init(headers: [String], alignments: [Alignment]? = nil) {
+  package init(headers: [String], alignments: [Alignment]? = nil) {
     self.headers = headers
     self.alignments = alignments ?? [.left] + Array(repeating: .right, count: max(0, headers.count - 1))
   }
 
   /// Appends a row.
-  public mutating func append(_ row: [String]) {
+  package mutating func append(_ row: [String]) {
     rows.append(row)
   }
 
   /// The table with space-padded columns and a rule under the header.
-  public func rendered() -> String {
+  package func rendered() -> String {
     let widths = headers.indices.map { column in
       ([headers[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
     }
@@ -40,7 +40,7 @@ public struct TextTable: Sendable {
   }
 
   /// The table as GitHub-flavoured Markdown.
-  public func markdown() -> String {
+  package func markdown() -> String {
     func line(_ cells: [String]) -> String {
       "| " + headers.indices.map { $0 < cells.count ? cells[$0] : "" }.joined(separator: " | ") + " |"
     }

@@ -1,17 +1,17 @@
 /// The capacities to simulate: entry counts (or total cost, with
 /// `--weighted`), or fractions of the trace's distinct keys (or bytes).
-public enum CapacityPlan: Sendable, Equatable {
+package enum CapacityPlan: Sendable, Equatable {
   /// Absolute capacities.
   case counts([Int])
   /// Fractions of the distinct keys (of their total size, with `--weighted`).
   case fractions([Double])
 
   /// The plan used for a file trace when none is given.
-  public static let defaultFractions = CapacityPlan.fractions([0.001, 0.003, 0.01, 0.03, 0.1, 0.3])
+  package static let defaultFractions = CapacityPlan.fractions([0.001, 0.003, 0.01, 0.03, 0.1, 0.3])
 
   /// Parses `--capacity`: positive integers, with optional `k`/`m`/`g`
   /// suffixes and `_` separators (`500,2k,1_000_000`).
-  public static func parseCounts(_ text: String) throws(SimulationError) -> CapacityPlan {
+  package static func parseCounts(_ text: String) throws(SimulationError) -> CapacityPlan {
     var counts: [Int] = []
     for part in text.split(separator: ",", omittingEmptySubsequences: false) {
       let item = part.trimmingSpaces.replacingUnderscores.lowercased()
@@ -32,7 +32,7 @@ public enum CapacityPlan: Sendable, Equatable {
   }
 
   /// Parses `--capacity-fraction`: positive numbers (`0.01,0.1`).
-  public static func parseFractions(_ text: String) throws(SimulationError) -> CapacityPlan {
+  package static func parseFractions(_ text: String) throws(SimulationError) -> CapacityPlan {
     var fractions: [Double] = []
     for part in text.split(separator: ",", omittingEmptySubsequences: false) {
       guard let value = Double(part.trimmingSpaces), value > 0, value.isFinite else {
@@ -51,7 +51,7 @@ public enum CapacityPlan: Sendable, Equatable {
 
   /// The capacities, ascending and without duplicates; fractions are taken
   /// of `distinct` and rounded, with a floor of 1.
-  public func resolve(distinct: Int) -> [Int] {
+  package func resolve(distinct: Int) -> [Int] {
     switch self {
     case .counts(let counts):
       return Array(Set(counts)).sorted()

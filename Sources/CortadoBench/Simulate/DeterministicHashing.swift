@@ -15,28 +15,28 @@ import Darwin
 /// runtime reads `SWIFT_DETERMINISTIC_HASHING` once, before `main`, so
 /// setting it later has no effect; the only remedy is to start again with it
 /// set. The command does that first thing, by `execv`-ing itself.
-public enum DeterministicHashing {
+package enum DeterministicHashing {
   /// The variable the Swift runtime reads.
-  public static let environmentVariable = "SWIFT_DETERMINISTIC_HASHING"
+  package static let environmentVariable = "SWIFT_DETERMINISTIC_HASHING"
   /// Set in the re-executed process, so that a failure can never loop.
   static let markerVariable = "CORTADO_REEXECUTED"
 
   /// Whether the runtime treats `value` as "on" (it accepts the usual
   /// spellings of true).
-  public static func isEnabled(_ value: String?) -> Bool {
+  package static func isEnabled(_ value: String?) -> Bool {
     guard let value else { return false }
     return ["1", "true", "yes", "on", "y", "t"].contains(value.lowercased())
   }
 
   /// Whether deterministic hashing is in effect in this process.
-  public static var isInEffect: Bool {
+  package static var isInEffect: Bool {
     isEnabled(getenv(environmentVariable).map { String(cString: $0) })
   }
 
   /// Re-executes this program with deterministic hashing, unless it is
   /// already on. Returns only if no restart was needed, or with a warning if
   /// the restart failed (the program then runs with per-process hashing).
-  public static func reexecuteIfNeeded() -> String? {
+  package static func reexecuteIfNeeded() -> String? {
     if isInEffect { return nil }
     if getenv(markerVariable) != nil {
       return "warning: \(environmentVariable) did not take effect; hit ratios may vary slightly between runs"

@@ -10,21 +10,21 @@
 /// `OptimalReplayer`). A 100-million-request trace at 6 capacities needs
 /// about 475 MB. That is the only place the simulator's memory grows with
 /// the trace's length: the other policies stream it in constant memory.
-public final class NextUseTable: Sendable {
+package final class NextUseTable: Sendable {
   /// Marks a request whose key is never asked for again.
-  public static let never = UInt32.max
+  package static let never = UInt32.max
   /// The longest trace a table can describe.
-  public static let maximumLength = Int(UInt32.max) - 1
+  package static let maximumLength = Int(UInt32.max) - 1
 
   /// `next[i]`: the position of the next request for request `i`'s key, or
   /// ``never``.
-  public let next: [UInt32]
+  package let next: [UInt32]
 
   init(next: [UInt32]) { self.next = next }
 
   /// Builds the table for an in-memory list of keys (for tests and small
   /// traces).
-  public convenience init(keys: [UInt64]) {
+  package convenience init(keys: [UInt64]) {
     var builder = Builder(expectedCount: keys.count)
     for key in keys { builder.append(key) }
     self.init(next: builder.next)

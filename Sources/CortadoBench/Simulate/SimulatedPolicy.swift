@@ -1,14 +1,14 @@
 import Cortado
 
 /// A policy a simulation can replay: one of Cortado's, or the offline optimum.
-public enum SimulatedPolicy: Sendable, Hashable {
+package enum SimulatedPolicy: Sendable, Hashable {
   /// A real ``Cortado/Cache`` with this eviction policy.
   case cortado(EvictionPolicy)
   /// Belady's optimum, computed from next-use distances: the upper bound.
   case optimal
 
   /// Every policy: Cortado's, then `optimal`. `random` gets `seed`.
-  public static func all(seed: UInt64) -> [SimulatedPolicy] {
+  package static func all(seed: UInt64) -> [SimulatedPolicy] {
     EvictionPolicy.allPolicies.map { policy in
       policy.name == "random" ? .cortado(.random(seed: seed)) : .cortado(policy)
     } + [.optimal]
@@ -16,7 +16,7 @@ public enum SimulatedPolicy: Sendable, Hashable {
 
   /// Parses a comma-separated list such as `lru,w-tinylfu,optimal`; `nil`,
   /// empty or `all` means every policy. Duplicates are dropped.
-  public static func parseList(_ text: String?, seed: UInt64) throws(SimulationError) -> [SimulatedPolicy] {
+  package static func parseList(_ text: String?, seed: UInt64) throws(SimulationError) -> [SimulatedPolicy] {
     guard let text, !text.isEmpty, text.lowercased() != "all" else { return all(seed: seed) }
     var policies: [SimulatedPolicy] = []
     for part in text.split(separator: ",") {
@@ -37,7 +37,7 @@ public enum SimulatedPolicy: Sendable, Hashable {
 
   /// The name shown in tables, JSON and charts. With sizes, the optimum is
   /// a heuristic (the exact size-aware optimum is NP-hard), and says so.
-  public func label(weighted: Bool) -> String {
+  package func label(weighted: Bool) -> String {
     switch self {
     case .cortado(let policy): return policy.name
     case .optimal: return weighted ? "optimal-heuristic" : "optimal"
@@ -45,5 +45,5 @@ public enum SimulatedPolicy: Sendable, Hashable {
   }
 
   /// Whether this is the offline optimum (drawn dashed).
-  public var isOptimal: Bool { self == .optimal }
+  package var isOptimal: Bool { self == .optimal }
 }

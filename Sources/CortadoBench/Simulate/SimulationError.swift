@@ -1,5 +1,5 @@
 /// Why a simulation could not run: bad options or an unusable trace.
-public enum SimulationError: Error, Equatable, CustomStringConvertible {
+package enum SimulationError: Error, Equatable, CustomStringConvertible {
   /// `--policy` named a policy that does not exist.
   case unknownPolicy(String)
   /// A capacity (or fraction) that is not a positive number.
@@ -11,7 +11,7 @@ public enum SimulationError: Error, Equatable, CustomStringConvertible {
   /// The trace changed between the two passes the optimum needs.
   case traceChanged(firstPass: Int, secondPass: Int)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .unknownPolicy(let name):
       let known = SimulatedPolicy.all(seed: 0).map { $0.label(weighted: false) }

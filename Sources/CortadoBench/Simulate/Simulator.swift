@@ -3,24 +3,24 @@ import Dispatch
 import Foundation
 
 /// What to simulate.
-public struct SimulationConfiguration: Sendable {
+package struct SimulationConfiguration: Sendable {
   /// The trace.
-  public var source: TraceSource
+  package var source: TraceSource
   /// The policies, in the order they are reported.
-  public var policies: [SimulatedPolicy]
+  package var policies: [SimulatedPolicy]
   /// The capacities; `nil` takes the synthetic trace's suggestion, or
   /// ``CapacityPlan/defaultFractions`` for a file.
-  public var capacities: CapacityPlan?
+  package var capacities: CapacityPlan?
   /// Whether capacities bound the total of object sizes.
-  public var weighted: Bool
+  package var weighted: Bool
   /// Replays only the first `limit` requests.
-  public var limit: Int?
+  package var limit: Int?
   /// `1` replays cells one after another on the calling thread; anything
   /// else (or `nil`) spreads them over every processor.
-  public var parallelism: Int?
+  package var parallelism: Int?
 
   /// Creates a configuration.
-  public init(source: TraceSource, policies: [SimulatedPolicy], capacities: CapacityPlan? = nil,
+  package init(source: TraceSource, policies: [SimulatedPolicy], capacities: CapacityPlan? = nil,
               weighted: Bool = false, limit: Int? = nil, parallelism: Int? = nil) {
     self.source = source
     self.policies = policies
@@ -40,14 +40,14 @@ public struct SimulationConfiguration: Sendable {
 /// optimum is asked for (or capacities are fractions), a first pass counts
 /// the trace and, for the optimum, records next uses (see ``NextUseTable``
 /// for its memory).
-public enum Simulator {
+package enum Simulator {
   static let batchSize = 1 << 16
 
   /// Runs the simulation.
   ///
   /// - Throws: ``TraceError`` for an unreadable or malformed trace,
   ///   ``SimulationError`` for unusable options.
-  public static func run(_ configuration: SimulationConfiguration, progress: ProgressBar = .disabled) throws -> SimulationReport {
+  package static func run(_ configuration: SimulationConfiguration, progress: ProgressBar = .disabled) throws -> SimulationReport {
     let source = configuration.source
     if configuration.weighted && !source.hasSizes { throw TraceError.noSizes(source.description) }
 

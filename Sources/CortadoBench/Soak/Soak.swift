@@ -5,40 +5,40 @@ import Foundation
 /// expires, for a fixed time, sampling the process's resident memory. Memory
 /// must stay flat once the cache has filled: expired entries are reclaimed by
 /// the operations themselves (sweeper off) or by the sweeper as well (on).
-public struct SoakConfiguration: Sendable {
-  public var duration: Duration = .seconds(60)
-  public var sweeper = true
-  public var threads = 2
+package struct SoakConfiguration: Sendable {
+  package var duration: Duration = .seconds(60)
+  package var sweeper = true
+  package var threads = 2
   /// The cache's bound and the entries' lifetime. The bound is far above what
   /// the lifetime keeps live, so that expiry (not eviction) is what must keep
   /// memory flat: a cache that did not reclaim expired entries would grow to
   /// its bound.
-  public var maximumCount = 1_000_000
-  public var timeToLive: Duration = .milliseconds(50)
+  package var maximumCount = 1_000_000
+  package var timeToLive: Duration = .milliseconds(50)
   /// The share of the run spent filling the cache and the allocator before
   /// the baseline is taken.
-  public var warmUpFraction = 0.25
+  package var warmUpFraction = 0.25
   /// How far the resident set may rise above the warm-up's highest sample:
   /// a factor, plus an allowance for the allocator's own slack.
-  public var allowedGrowthFactor = 1.10
-  public var allowedGrowthBytes = 8 << 20
+  package var allowedGrowthFactor = 1.10
+  package var allowedGrowthBytes = 8 << 20
 
-  public init() {}
+  package init() {}
 }
 
 /// What a soak run measured.
-public struct SoakReport: Sendable {
+package struct SoakReport: Sendable {
   /// Resident bytes, one sample a second.
-  public var samples: [Int]
-  public var baseline: Int
-  public var highest: Int
-  public var operations: Int
-  public var expirations: Int
-  public var limit: Int
+  package var samples: [Int]
+  package var baseline: Int
+  package var highest: Int
+  package var operations: Int
+  package var expirations: Int
+  package var limit: Int
 
-  public var passed: Bool { highest <= limit }
+  package var passed: Bool { highest <= limit }
 
-  public var summary: String {
+  package var summary: String {
     let mib = { (bytes: Int) in Format.fixed(Double(bytes) / 1_048_576, digits: 1) + " MiB" }
     return """
       \(operations) operations, \(expirations) expirations; resident after warm-up \(mib(baseline)), \
@@ -47,9 +47,9 @@ public struct SoakReport: Sendable {
   }
 }
 
-public enum Soak {
+package enum Soak {
   /// Runs the soak in this process (the workload and the sampling).
-  public static func run(_ configuration: SoakConfiguration, progress: (String) -> Void = { _ in }) throws -> SoakReport {
+  package static func run(_ configuration: SoakConfiguration, progress: (String) -> Void = { _ in }) throws -> SoakReport {
     var cacheConfiguration = Cache<Int, [UInt8]>.Configuration(
       maximumCount: configuration.maximumCount, timeToLive: configuration.timeToLive)
     cacheConfiguration.sweepsExpiredEntries = configuration.sweeper
@@ -99,7 +99,7 @@ public enum Soak {
   /// The resident growth of `instances` empty caches bounded to `bound`
   /// entries each: it must not depend on the bound (nothing is allocated for
   /// entries that are not there).
-  public static func emptyFootprint(instances: Int = 100, bound: Int = 1 << 40) -> (bytesPerCache: Int, caches: [AnyObject]) {
+  package static func emptyFootprint(instances: Int = 100, bound: Int = 1 << 40) -> (bytesPerCache: Int, caches: [AnyObject]) {
     let before = MemoryProbe.residentBytes() ?? 0
     var caches: [AnyObject] = []
     for _ in 0..<instances {

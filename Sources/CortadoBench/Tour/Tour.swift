@@ -1,9 +1,9 @@
 /// What `cortado` with no arguments runs: every policy on the four built-in
 /// synthetic traces, a chart of them, and a quick throughput comparison.
 /// Sized to finish well within a minute on two cores.
-public enum Tour {
+package enum Tour {
   /// The traces of the tour: the built-in generators, shortened.
-  public static func traces(seed: UInt64 = 1) -> [SyntheticSpec] {
+  package static func traces(seed: UInt64 = 1) -> [SyntheticSpec] {
     SyntheticSpec.Kind.allCases.map { kind in
       var spec = SyntheticSpec.preset(kind, seed: seed)
       spec.length = 300_000
@@ -14,7 +14,7 @@ public enum Tour {
 
   /// The quick benchmark: `read` and `mixed`, one and two threads, two
   /// rounds of 0.15 s.
-  public static func benchConfiguration() -> BenchConfiguration {
+  package static func benchConfiguration() -> BenchConfiguration {
     var configuration = BenchConfiguration()
     configuration.workloads = [.read, .mixed]
     configuration.duration = .milliseconds(150)
@@ -25,7 +25,7 @@ public enum Tour {
 
   /// Runs the tour, handing each finished section to `output` as it is
   /// ready; writes the chart to `chartPath`.
-  public static func run(chartPath: String, progress: ProgressBar, output: (String) -> Void) throws {
+  package static func run(chartPath: String, progress: ProgressBar, output: (String) -> Void) throws {
     output("""
       Cortado tour: hit ratios of every policy on four built-in synthetic traces,
       then a quick throughput comparison. See `cortado simulate --help` and

@@ -6,19 +6,19 @@
 /// Only the first two fields are read; blank lines are skipped. A line whose
 /// first two fields are not non-negative integers, or whose count is 0, is an
 /// error naming its line number.
-public final class ARCTraceReader: TraceReader {
+package final class ARCTraceReader: TraceReader {
   private let reader: BufferedReader
   private var nextBlock: UInt64 = 0
   private var remaining: UInt64 = 0
 
   /// Opens `path`.
-  public init(path: String) throws {
+  package init(path: String) throws {
     reader = BufferedReader(source: try ByteSource(path: path))
   }
 
-  public var fractionRead: Double? { reader.fractionRead }
+  package var fractionRead: Double? { reader.fractionRead }
 
-  public func next() throws -> TraceRequest? {
+  package func next() throws -> TraceRequest? {
     while remaining == 0 {
       guard let run = try reader.nextLine({ line throws -> (UInt64, UInt64)? in
         try parse(line, lineNumber: reader.count)

@@ -6,20 +6,20 @@
 /// (spaces included). Blank lines are skipped. A line that lacks the key
 /// column, has an empty key, an unterminated quote, or a size that is not a
 /// non-negative integer is an error naming its line number.
-public final class CSVTraceReader: TraceReader {
+package final class CSVTraceReader: TraceReader {
   private let reader: BufferedReader
   private let options: CSVOptions
 
   /// Opens `path`.
-  public init(path: String, options: CSVOptions) throws {
+  package init(path: String, options: CSVOptions) throws {
     precondition(options.keyColumn >= 1, "columns count from 1")
     self.options = options
     reader = BufferedReader(source: try ByteSource(path: path))
   }
 
-  public var fractionRead: Double? { reader.fractionRead }
+  package var fractionRead: Double? { reader.fractionRead }
 
-  public func next() throws -> TraceRequest? {
+  package func next() throws -> TraceRequest? {
     while true {
       guard let request = try reader.nextLine({ line throws -> TraceRequest? in
         if options.hasHeader && reader.count == 1 { return nil }

@@ -6,19 +6,19 @@
 /// The next-access field is ignored: the simulator computes next uses itself
 /// for every format, so files with a missing or wrong field (some converters
 /// produce them) still give the exact optimum.
-public final class OracleGeneralTraceReader: TraceReader {
+package final class OracleGeneralTraceReader: TraceReader {
   /// The size of one record in bytes.
-  public static let recordSize = 24
+  package static let recordSize = 24
   private let reader: BufferedReader
 
   /// Opens `path` (which may be `.zst` or `.gz` compressed).
-  public init(path: String) throws {
+  package init(path: String) throws {
     reader = BufferedReader(source: try ByteSource(path: path))
   }
 
-  public var fractionRead: Double? { reader.fractionRead }
+  package var fractionRead: Double? { reader.fractionRead }
 
-  public func next() throws -> TraceRequest? {
+  package func next() throws -> TraceRequest? {
     try reader.nextRecord(size: Self.recordSize) { record in
       let id = UInt64(littleEndian: record.loadUnaligned(fromByteOffset: 4, as: UInt64.self))
       let size = UInt32(littleEndian: record.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
@@ -29,7 +29,7 @@ public final class OracleGeneralTraceReader: TraceReader {
   /// Encodes requests as `oracleGeneral` records (timestamps count from 0,
   /// next access is filled in), for tests and for exporting synthetic traces
   /// to libCacheSim.
-  public static func encode(_ requests: [TraceRequest]) -> [UInt8] {
+  package static func encode(_ requests: [TraceRequest]) -> [UInt8] {
     var nextAccess = [Int64](repeating: -1, count: requests.count)
     var lastSeen: [UInt64: Int] = [:]
     for (index, request) in requests.enumerated() {

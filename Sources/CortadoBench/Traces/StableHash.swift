@@ -6,34 +6,34 @@
 /// every process and on every machine, so a simulation is reproducible.
 /// Collisions are negligible: with a billion distinct keys the chance of any
 /// collision is about 3%, and one collision changes one key's hits.
-public struct StableHash: Sendable {
+package struct StableHash: Sendable {
   /// The running hash.
-  public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+  package private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
   /// Starts a new hash.
-  public init() {}
+  package init() {}
 
   /// Mixes in one byte.
   @inline(__always)
-  public mutating func combine(_ byte: UInt8) {
+  package mutating func combine(_ byte: UInt8) {
     value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
   }
 
   /// Mixes in every byte of `bytes`.
   @inline(__always)
-  public mutating func combine(_ bytes: UnsafeRawBufferPointer) {
+  package mutating func combine(_ bytes: UnsafeRawBufferPointer) {
     for byte in bytes { combine(byte) }
   }
 
   /// The hash of `bytes`.
-  public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+  package static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     var hasher = StableHash()
     hasher.combine(bytes)
     return hasher.value
   }
 
   /// The hash of a string's UTF-8 bytes (the key a text trace line gets).
-  public static func hash(_ string: String) -> UInt64 {
+  package static func hash(_ string: String) -> UInt64 {
     var string = string
     return string.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
   }

@@ -3,15 +3,15 @@
 /// A key is any string: the line with surrounding whitespace trimmed, hashed
 /// with ``StableHash``. Blank lines are skipped (they still count for line
 /// numbers). Every request has size 1.
-public final class TextTraceReader: TraceReader {
+package final class TextTraceReader: TraceReader {
   private let reader: BufferedReader
 
   /// Opens `path`.
-  public init(path: String) throws {
+  package init(path: String) throws {
     reader = BufferedReader(source: try ByteSource(path: path))
   }
 
-  public func next() throws -> TraceRequest? {
+  package func next() throws -> TraceRequest? {
     while true {
       // nil: the trace ended; .some(nil): a blank line.
       guard let key = try reader.nextLine({ line -> UInt64? in
@@ -22,5 +22,5 @@ public final class TextTraceReader: TraceReader {
     }
   }
 
-  public var fractionRead: Double? { reader.fractionRead }
+  package var fractionRead: Double? { reader.fractionRead }
 }

@@ -2,7 +2,7 @@
 ///
 /// Every case prints as one line a user can act on: it names the file, and
 /// for bad content the line (or binary record) where reading stopped.
-public enum TraceError: Error, Equatable, CustomStringConvertible {
+package enum TraceError: Error, Equatable, CustomStringConvertible {
   /// No file at `path`.
   case fileNotFound(path: String)
   /// The file exists but could not be opened or read.
@@ -20,7 +20,7 @@ public enum TraceError: Error, Equatable, CustomStringConvertible {
   /// The decompressor for a compressed trace failed.
   case decompressionFailed(path: String, command: String, status: Int32)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .fileNotFound(let path):
       return "no such trace file: \(path)"

@@ -1,5 +1,5 @@
 /// The names `--format` accepts.
-public enum TraceFormatName: String, CaseIterable, Sendable {
+package enum TraceFormatName: String, CaseIterable, Sendable {
   /// One key per line.
   case text
   /// One request per line, the key in a chosen column.
@@ -11,7 +11,7 @@ public enum TraceFormatName: String, CaseIterable, Sendable {
 
   /// Parses a format name, accepting libCacheSim's spellings too
   /// (`oracleGeneral`, `oracle_general`).
-  public init(parsing name: String) throws(TraceError) {
+  package init(parsing name: String) throws(TraceError) {
     switch name.lowercased() {
     case "text", "txt", "plain", "lirs": self = .text
     case "csv": self = .csv
@@ -23,18 +23,18 @@ public enum TraceFormatName: String, CaseIterable, Sendable {
 }
 
 /// How to read a CSV trace.
-public struct CSVOptions: Sendable, Equatable {
+package struct CSVOptions: Sendable, Equatable {
   /// The 1-based column holding the key.
-  public var keyColumn: Int
+  package var keyColumn: Int
   /// The 1-based column holding the object size, if any.
-  public var sizeColumn: Int?
+  package var sizeColumn: Int?
   /// The field separator (one ASCII byte).
-  public var delimiter: UInt8
+  package var delimiter: UInt8
   /// Whether the first line is a header to skip.
-  public var hasHeader: Bool
+  package var hasHeader: Bool
 
   /// Creates CSV options; columns count from 1, like `cut -f`.
-  public init(keyColumn: Int = 1, sizeColumn: Int? = nil, delimiter: UInt8 = UInt8(ascii: ","), hasHeader: Bool = false) {
+  package init(keyColumn: Int = 1, sizeColumn: Int? = nil, delimiter: UInt8 = UInt8(ascii: ","), hasHeader: Bool = false) {
     self.keyColumn = keyColumn
     self.sizeColumn = sizeColumn
     self.delimiter = delimiter
@@ -43,7 +43,7 @@ public struct CSVOptions: Sendable, Equatable {
 }
 
 /// A trace file's format, with its options.
-public enum TraceFileFormat: Sendable, Equatable {
+package enum TraceFileFormat: Sendable, Equatable {
   /// One key per line; any string; blank lines ignored.
   case text
   /// Comma-separated values with the key in one column.
@@ -56,7 +56,7 @@ public enum TraceFileFormat: Sendable, Equatable {
   case arc
 
   /// Whether requests carry real object sizes (needed by `--weighted`).
-  public var hasSizes: Bool {
+  package var hasSizes: Bool {
     switch self {
     case .oracleGeneral: return true
     case .csv(let options): return options.sizeColumn != nil
@@ -65,7 +65,7 @@ public enum TraceFileFormat: Sendable, Equatable {
   }
 
   /// The format's `--format` name.
-  public var name: String {
+  package var name: String {
     switch self {
     case .text: return TraceFormatName.text.rawValue
     case .csv: return TraceFormatName.csv.rawValue

@@ -3,7 +3,7 @@
 /// Readers stream: they hold a small buffer, never the whole trace, so a
 /// trace of a hundred million requests replays in constant memory. A reader
 /// is used by one thread at a time.
-public protocol TraceReader: AnyObject {
+package protocol TraceReader: AnyObject {
   /// The next request, or `nil` at the end of the trace.
   ///
   /// - Throws: ``TraceError`` for unreadable or malformed input, naming the
@@ -18,7 +18,7 @@ public protocol TraceReader: AnyObject {
 extension TraceReader {
   /// Reads up to `maximumCount` requests into `batch` (which is emptied
   /// first); returns `false` when the trace has ended and nothing was read.
-  public func fill(_ batch: inout [TraceRequest], maximumCount: Int) throws -> Bool {
+  package func fill(_ batch: inout [TraceRequest], maximumCount: Int) throws -> Bool {
     batch.removeAll(keepingCapacity: true)
     while batch.count < maximumCount, let request = try next() {
       batch.append(request)

@@ -3,14 +3,14 @@
 /// Keys are 64-bit: block numbers and object ids are used as they are, and
 /// string keys (text and CSV traces) are reduced with ``StableHash`` so that
 /// every reader yields the same compact request whatever the format.
-public struct TraceRequest: Sendable, Hashable {
+package struct TraceRequest: Sendable, Hashable {
   /// The object's identity.
-  public var key: UInt64
+  package var key: UInt64
   /// The object's size in bytes, or 1 for formats that carry no sizes.
-  public var size: UInt32
+  package var size: UInt32
 
   /// Creates a request.
-  public init(key: UInt64, size: UInt32 = 1) {
+  package init(key: UInt64, size: UInt32 = 1) {
     self.key = key
     self.size = size
   }

@@ -3,14 +3,14 @@
 /// A source can be opened any number of times, each time from the start:
 /// the exact optimum needs two passes (one to learn next uses, one to
 /// replay), and generators are seeded, so every pass sees the same requests.
-public enum TraceSource: Sendable, Equatable, CustomStringConvertible {
+package enum TraceSource: Sendable, Equatable, CustomStringConvertible {
   /// A trace file in a given format.
   case file(path: String, format: TraceFileFormat)
   /// A seeded synthetic trace.
   case synthetic(SyntheticSpec)
 
   /// Opens the source at its first request.
-  public func makeReader() throws -> any TraceReader {
+  package func makeReader() throws -> any TraceReader {
     switch self {
     case .file(let path, .text): return try TextTraceReader(path: path)
     case .file(let path, .csv(let options)): return try CSVTraceReader(path: path, options: options)
@@ -21,7 +21,7 @@ public enum TraceSource: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// Whether requests carry object sizes.
-  public var hasSizes: Bool {
+  package var hasSizes: Bool {
     switch self {
     case .file(_, let format): return format.hasSizes
     case .synthetic: return false
@@ -30,7 +30,7 @@ public enum TraceSource: Sendable, Equatable, CustomStringConvertible {
 
   /// The number of requests, when known without reading: a generator's
   /// length, or an uncompressed binary trace's size over its record size.
-  public var knownLength: Int? {
+  package var knownLength: Int? {
     switch self {
     case .synthetic(let spec):
       return spec.length
@@ -42,13 +42,13 @@ public enum TraceSource: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// The capacities to use when none are given, if the source suggests any.
-  public var defaultCapacities: [Int]? {
+  package var defaultCapacities: [Int]? {
     if case .synthetic(let spec) = self { return spec.defaultCapacities }
     return nil
   }
 
   /// A short name for titles: the file name or the generator.
-  public var shortName: String {
+  package var shortName: String {
     switch self {
     case .file(let path, _):
       return path.split(separator: "/").last.map(String.init) ?? path
@@ -57,7 +57,7 @@ public enum TraceSource: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .file(let path, let format): return "\(path) (\(format.name))"
     case .synthetic(let spec): return "synthetic \(spec)"

@@ -1,4 +1,5 @@
 #if Redis
+import Cortado
 import CortadoHybrid
 import NIOCore
 import NIOPosix
@@ -76,7 +77,7 @@ public final class RedisStore: RemoteCacheStore {
     /// Keys per `MGET` round, so that one round never exceeds the client's
     /// in-flight limit (`MGET` and one `PTTL` per key are separate replies).
     let keysPerRound: Int
-    let shared: RedisStoreLock<Mirror>
+    let shared: LockedState<Mirror>
 
     /// The connection as the store last saw it, and the event subscribers.
     struct Mirror {
@@ -133,7 +134,7 @@ public final class RedisStore: RemoteCacheStore {
         self.channel = invalidation.channel
         self.eventBufferLimit = eventBufferLimit
         self.keysPerRound = max(1, min(256, client.configuration.maxInFlight / 2 - 1))
-        let shared = RedisStoreLock(Mirror())
+        let shared = LockedState(Mirror())
         self.shared = shared
         let channel = invalidation.channel
         client.observe(RedisClientObserver(
@@ -143,7 +144,7 @@ public final class RedisStore: RemoteCacheStore {
     }
 
     /// Creates a store, and its client, for the `HybridCache` namespace
-    /// `namespace`: the client tracks the cache's `trackingPrefix`
+    /// `namespace`: the client tracks ``trackingPrefix(namespace:)``
     /// (`<namespace>:`) with `NOLOOP`, and falls back to the channel
     /// `<namespace>:__invalidations` when tracking is refused.
     ///
@@ -172,7 +173,7 @@ public final class RedisStore: RemoteCacheStore {
     /// `configuration` with the invalidation settings a store for the
     /// `HybridCache` namespace `namespace` needs.
     ///
-    /// The tracking prefix becomes `HybridCacheConfiguration(namespace:).trackingPrefix`
+    /// The tracking prefix becomes ``trackingPrefix(namespace:)``
     /// (`<namespace>:`), with `NOLOOP`. The mode is kept when it is `.tracking`,
     /// `.pubSub` or `.automatic`, and becomes `.automatic` when it is `.none`
     /// (the default). The pub/sub channel is kept when set, else it becomes
@@ -184,7 +185,7 @@ public final class RedisStore: RemoteCacheStore {
         namespace: String
     ) throws(RedisStoreError) -> RedisClientConfiguration {
         guard !namespace.isEmpty else { throw .invalidConfiguration("the namespace must not be empty") }
-        let prefix = HybridCacheConfiguration(namespace: namespace).trackingPrefix
+        let prefix = Self.trackingPrefix(namespace: namespace)
         let current = configuration.invalidation
         var result = configuration
         result.invalidation = RedisInvalidationConfiguration(
@@ -194,6 +195,26 @@ public final class RedisStore: RemoteCacheStore {
             noLoop: true
         )
         return result
+    }
+
+    /// The prefix a client tracks for the `HybridCache` namespace
+    /// `namespace`: the namespace and a colon, so that it covers every key of
+    /// the namespace, whatever its format and schema version (the cache's
+    /// `HybridCacheConfiguration.namespacePrefix`).
+    public static func trackingPrefix(namespace: String) -> String {
+        namespace + ":"
+    }
+
+    /// The prefixes whose changes ``invalidations()`` reports: the client's
+    /// tracking prefixes (one connection may serve several namespaces), or
+    /// `[""]` (every key) when it tracks every key.
+    ///
+    /// In pub/sub mode the store hears only what other stores publish on its
+    /// channel; the prefixes are still those the client was configured with
+    /// (``clientConfiguration(_:namespace:)`` sets both).
+    public var trackedPrefixes: [String]? {
+        let prefixes = self.client.configuration.invalidation.prefixes
+        return prefixes.isEmpty ? [""] : prefixes
     }
 
     // MARK: Lifecycle
@@ -473,7 +494,7 @@ public final class RedisStore: RemoteCacheStore {
 
     /// Turns one client event into store events. Runs on the client's loop,
     /// synchronously with the client's own state changes.
-    static func handle(_ event: RedisClientEvent, shared: RedisStoreLock<Mirror>, channel: String?, instance: [UInt8]) {
+    static func handle(_ event: RedisClientEvent, shared: LockedState<Mirror>, channel: String?, instance: [UInt8]) {
         let mapped: RemoteCacheEvent
         switch event {
         case .connected(let info):
@@ -513,7 +534,7 @@ public final class RedisStore: RemoteCacheStore {
 
     /// The client shut down: finish every stream (outside the lock, because a
     /// stream's termination handler takes it).
-    static func finish(_ shared: RedisStoreLock<Mirror>) {
+    static func finish(_ shared: LockedState<Mirror>) {
         let continuations = shared.withLock { mirror -> [AsyncStream<RemoteCacheEvent>.Continuation] in
             mirror.state = .disconnected
             mirror.connection = nil

@@ -1,11 +1,4 @@
 #if Redis
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Errors thrown by ``RedisStore`` itself. Errors of the connection (timeouts,
 /// lost connections, server errors) are thrown as `RedisClientError`.
@@ -179,41 +172,6 @@ extension Duration {
         var milliseconds = seconds * 1_000 + attoseconds / attosecondsPerMillisecond
         if attoseconds % attosecondsPerMillisecond != 0 { milliseconds += 1 }
         return max(1, min(milliseconds, cap))
-    }
-}
-
-// MARK: - Lock
-
-/// A value guarded by a `pthread_mutex_t`, for the store's state mirror, which
-/// must be readable from any thread without waiting for the event loop.
-///
-/// Why not `NIOLockedValueBox`: NIOConcurrencyHelpers is not a declared
-/// dependency of this target. Why not `Synchronization.Mutex`: it needs macOS 15,
-/// the package supports macOS 13. The mutex lives in allocated memory because a
-/// pthread mutex must never move once initialised. Never `await`, call user code
-/// or call into the client inside `withLock`.
-final class RedisStoreLock<State>: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var state: State
-
-    init(_ state: State) {
-        self.state = state
-        self.mutex = .allocate(capacity: 1)
-        self.mutex.initialize(to: pthread_mutex_t())
-        let status = pthread_mutex_init(self.mutex, nil)
-        precondition(status == 0, "CortadoRedis: pthread_mutex_init failed (\(status))")
-    }
-
-    deinit {
-        pthread_mutex_destroy(self.mutex)
-        self.mutex.deinitialize(count: 1)
-        self.mutex.deallocate()
-    }
-
-    func withLock<R>(_ body: (inout State) throws -> R) rethrows -> R {
-        pthread_mutex_lock(self.mutex)
-        defer { pthread_mutex_unlock(self.mutex) }
-        return try body(&self.state)
     }
 }
 #endif

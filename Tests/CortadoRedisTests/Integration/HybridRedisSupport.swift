@@ -61,6 +61,7 @@ final class ObservedStore: RemoteCacheStore {
     init(_ base: RedisStore) { self.base = base }
 
     var state: RemoteCacheStoreState { self.base.state }
+    var trackedPrefixes: [String]? { self.base.trackedPrefixes }
     func get(_ key: String) async throws -> RemoteCacheEntry? { try await self.base.get(key) }
     func get(_ keys: [String]) async throws -> [RemoteCacheEntry?] { try await self.base.get(keys) }
     func set(_ key: String, bytes: [UInt8], timeToLive: Duration) async throws {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Cortado
+@_spi(Testing) @testable import Cortado
 
 @Suite("Capacity and cost")
 struct CapacityTests {

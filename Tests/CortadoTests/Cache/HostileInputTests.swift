@@ -1,7 +1,7 @@
 import Dispatch
 import Testing
 
-@testable import Cortado
+@_spi(Testing) @testable import Cortado
 
 /// Input the API accepts never crashes the cache, never corrupts it, and gets
 /// a clear answer.

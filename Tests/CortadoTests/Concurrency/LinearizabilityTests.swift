@@ -2,7 +2,7 @@ import CortadoTestSupport
 import Foundation
 import Testing
 
-@testable import Cortado
+@_spi(Testing) @testable import Cortado
 
 /// Random concurrent histories of get, set, remove, removeAll, count,
 /// `value(forKey:orInsert:)`, `loadValue`, `loadValues`, cancellation and clock

@@ -1,7 +1,7 @@
 import Dispatch
 import Testing
 
-@testable import Cortado
+@_spi(Testing) @testable import Cortado
 
 @Suite("Removal listener")
 struct ListenerTests {

@@ -1,7 +1,7 @@
 import Dispatch
 import Testing
 
-@testable import Cortado
+@_spi(Testing) @testable import Cortado
 
 /// Many threads hammering small caches with every kind of operation. Run
 /// under ThreadSanitizer in CI (`swift test --sanitize=thread`), where any

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Cortado
+@_spi(Testing) @testable import Cortado
 
 /// Expired entries are reclaimed by every kind of operation, not only by
 /// misses and the sweeper, and a few expired entries never switch the

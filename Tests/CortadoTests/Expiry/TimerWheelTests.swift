@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Cortado
+@_spi(Testing) @testable import Cortado
 
 @Suite("Timer wheel")
 struct TimerWheelTests {

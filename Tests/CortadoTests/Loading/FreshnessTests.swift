@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Cortado
+@_spi(Testing) @testable import Cortado
 
 @Suite("Refresh and stale-if-error")
 struct FreshnessTests {

@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 
-@testable import Cortado
+@_spi(Testing) @testable import Cortado
 
 @Suite("Eviction policies")
 struct PolicyTests {

@@ -14,7 +14,7 @@ import Darwin
 /// It is written to be a fair baseline, not a straw man: a `pthread_mutex`
 /// (cheaper than `NSLock`), the clock read outside the lock, nodes linked
 /// with strong references (no `weak` side tables), and O(1) everything.
-public final class LockedLRUDictionary<Key: Hashable, Value>: @unchecked Sendable {
+package final class LockedLRUDictionary<Key: Hashable, Value>: @unchecked Sendable {
   // @unchecked: every stored property below is read and written only while
   // `mutex` is held.
   private final class Node {
@@ -40,7 +40,7 @@ public final class LockedLRUDictionary<Key: Hashable, Value>: @unchecked Sendabl
   private let clock = ContinuousClock()
 
   /// Creates a cache of at most `capacity` entries living `lifetime`.
-  public init(capacity: Int, lifetime: Duration) {
+  package init(capacity: Int, lifetime: Duration) {
     self.capacity = capacity
     self.lifetime = lifetime
     mutex = .allocate(capacity: 1)
@@ -60,14 +60,14 @@ public final class LockedLRUDictionary<Key: Hashable, Value>: @unchecked Sendabl
   }
 
   /// The number of entries (expired ones included until they are read).
-  public var count: Int {
+  package var count: Int {
     pthread_mutex_lock(mutex)
     defer { pthread_mutex_unlock(mutex) }
     return nodes.count
   }
 
   /// The live value for `key`; a hit becomes the most recently used.
-  public func value(forKey key: Key) -> Value? {
+  package func value(forKey key: Key) -> Value? {
     let now = clock.now
     pthread_mutex_lock(mutex)
     defer { pthread_mutex_unlock(mutex) }
@@ -82,7 +82,7 @@ public final class LockedLRUDictionary<Key: Hashable, Value>: @unchecked Sendabl
   }
 
   /// Stores `value`, evicting the least recently used entry when full.
-  public func setValue(_ value: Value, forKey key: Key) {
+  package func setValue(_ value: Value, forKey key: Key) {
     let expiry = clock.now.advanced(by: lifetime)
     pthread_mutex_lock(mutex)
     defer { pthread_mutex_unlock(mutex) }
@@ -104,7 +104,7 @@ public final class LockedLRUDictionary<Key: Hashable, Value>: @unchecked Sendabl
   /// The value for `key`, or `make()`'s result stored and returned. Two
   /// threads missing the same key may both call `make` (the usual
   /// check-then-insert of a hand-written cache).
-  public func value(forKey key: Key, orInsert make: () -> Value) -> Value {
+  package func value(forKey key: Key, orInsert make: () -> Value) -> Value {
     if let value = value(forKey: key) { return value }
     let value = make()
     setValue(value, forKey: key)

@@ -19,9 +19,9 @@
 /// | `shift` | a Zipf hot spot that moves to new keys | `alpha` 0.99, `keys` 100000, `period` 100000, `step` 10000, `length` 1000000 |
 ///
 /// Every generator also takes `seed` (default: the `--seed` option).
-public struct SyntheticSpec: Sendable, Equatable, CustomStringConvertible {
+package struct SyntheticSpec: Sendable, Equatable, CustomStringConvertible {
   /// The generators.
-  public enum Kind: String, CaseIterable, Sendable {
+  package enum Kind: String, CaseIterable, Sendable {
     /// Zipf(`alpha`) over `keys` keys.
     case zipf
     /// `period` requests to a Zipf(`alpha`) hot set of `keys` keys, then a
@@ -36,22 +36,22 @@ public struct SyntheticSpec: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// The generator.
-  public var kind: Kind
+  package var kind: Kind
   /// The number of requests.
-  public var length: Int
+  package var length: Int
   /// The key space: the Zipf range (`zipf`, `shift`), the hot set (`scan`),
   /// or the loop (`loop`).
-  public var keys: Int
+  package var keys: Int
   /// The Zipf skew.
-  public var alpha: Double
+  package var alpha: Double
   /// The keys per scan (`scan`).
-  public var scanLength: Int
+  package var scanLength: Int
   /// Requests between scans (`scan`) or between moves (`shift`).
-  public var period: Int
+  package var period: Int
   /// How far the hot spot moves (`shift`).
-  public var step: Int
+  package var step: Int
   /// The generator's seed.
-  public var seed: UInt64
+  package var seed: UInt64
 
   private init(kind: Kind, length: Int, keys: Int, alpha: Double, scanLength: Int, period: Int, step: Int, seed: UInt64) {
     self.kind = kind
@@ -65,7 +65,7 @@ public struct SyntheticSpec: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// The built-in defaults of a generator.
-  public static func preset(_ kind: Kind, seed: UInt64 = 1) -> SyntheticSpec {
+  package static func preset(_ kind: Kind, seed: UInt64 = 1) -> SyntheticSpec {
     switch kind {
     case .zipf:
       return SyntheticSpec(kind: kind, length: 1_000_000, keys: 100_000, alpha: 0.99, scanLength: 0, period: 0, step: 0, seed: seed)
@@ -79,7 +79,7 @@ public struct SyntheticSpec: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// Parses a specification; `seed` applies unless the text gives its own.
-  public init(parsing text: String, seed: UInt64 = 1) throws(TraceError) {
+  package init(parsing text: String, seed: UInt64 = 1) throws(TraceError) {
     let trimmed = text.trimmingSpaces
     let colon = trimmed.firstIndex(of: ":")
     let name = trimmed[..<(colon ?? trimmed.endIndex)].trimmingSpaces.lowercased()
@@ -141,7 +141,7 @@ public struct SyntheticSpec: Sendable, Equatable, CustomStringConvertible {
 
   /// The capacities simulated when none are given: sizes where this
   /// generator's policies differ.
-  public var defaultCapacities: [Int] {
+  package var defaultCapacities: [Int] {
     switch kind {
     case .zipf, .shift:
       return [keys / 200, keys / 100, keys / 50, keys / 20, keys / 10, keys / 5].map { max(1, $0) }
@@ -153,7 +153,7 @@ public struct SyntheticSpec: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// The canonical text of the specification, with every parameter.
-  public var description: String {
+  package var description: String {
     var parts: [String] = []
     switch kind {
     case .zipf:
@@ -170,7 +170,7 @@ public struct SyntheticSpec: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// A reader that generates the trace.
-  public func makeReader() -> SyntheticTraceReader {
+  package func makeReader() -> SyntheticTraceReader {
     SyntheticTraceReader(spec: self)
   }
 }

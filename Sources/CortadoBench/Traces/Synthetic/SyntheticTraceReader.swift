@@ -1,24 +1,26 @@
+import Cortado
+
 /// Generates a ``SyntheticSpec``'s requests on the fly (nothing is stored).
-public final class SyntheticTraceReader: TraceReader {
+package final class SyntheticTraceReader: TraceReader {
   /// The specification being generated.
-  public let spec: SyntheticSpec
-  private var generator: SplitMix64
+  package let spec: SyntheticSpec
+  private var generator: _SplitMix64
   private let zipf: ZipfDistribution?
   private var index = 0
   private var nextScanKey: UInt64 = 1 << 40  // far above any hot key
 
   init(spec: SyntheticSpec) {
     self.spec = spec
-    generator = SplitMix64(seed: spec.seed)
+    generator = _SplitMix64(seed: spec.seed)
     switch spec.kind {
     case .zipf, .scan, .shift: zipf = ZipfDistribution(count: spec.keys, exponent: spec.alpha)
     case .loop: zipf = nil
     }
   }
 
-  public var fractionRead: Double? { Double(index) / Double(spec.length) }
+  package var fractionRead: Double? { Double(index) / Double(spec.length) }
 
-  public func next() throws -> TraceRequest? {
+  package func next() throws -> TraceRequest? {
     guard index < spec.length else { return nil }
     defer { index += 1 }
     switch spec.kind {

@@ -5,6 +5,7 @@
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Cortado
 
 /// Zipf-distributed ranks `1...count`: rank `k` is drawn with probability
 /// proportional to `1 / k^exponent`.
@@ -12,17 +13,17 @@ import Darwin
 /// Uses rejection-inversion sampling (Hörmann & Derflinger, 1996): constant
 /// memory and O(1) expected time per draw for any key space, where an
 /// inverse-CDF table would need 8 bytes per key. About 1.1 uniforms per draw.
-public struct ZipfDistribution: Sendable {
+package struct ZipfDistribution: Sendable {
   /// The number of ranks.
-  public let count: Int
+  package let count: Int
   /// The skew: 0 is uniform, 0.99 is YCSB's default, larger is more skewed.
-  public let exponent: Double
+  package let exponent: Double
   private let hIntegralX1: Double
   private let hIntegralCount: Double
   private let squeeze: Double
 
   /// Creates the distribution over `1...count`.
-  public init(count: Int, exponent: Double) {
+  package init(count: Int, exponent: Double) {
     precondition(count >= 1 && exponent >= 0)
     self.count = count
     self.exponent = exponent
@@ -32,7 +33,7 @@ public struct ZipfDistribution: Sendable {
   }
 
   /// Draws a rank in `1...count`.
-  public func sample(using generator: inout SplitMix64) -> Int {
+  package func sample(using generator: inout _SplitMix64) -> Int {
     while true {
       let u = hIntegralCount + generator.nextUnit() * (hIntegralX1 - hIntegralCount)
       let x = Self.hIntegralInverse(u, exponent)

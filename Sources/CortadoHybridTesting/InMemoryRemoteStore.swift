@@ -1,4 +1,8 @@
-/// A fake shared server for ``InMemoryRemoteStore`` connections: the data,
+import Cortado
+import CortadoHybrid
+
+/// A fake shared server for ``InMemoryRemoteStore`` connections (a test
+/// double, in its own product so that no production binary carries it): the data,
 /// with lifetimes, and the invalidations it sends.
 ///
 /// It behaves like Redis with BCAST tracking and `NOLOOP`: a write or
@@ -35,13 +39,13 @@ public final class InMemoryRemoteServer: Sendable {
     var nextID: UInt64 = 0
   }
 
-  let state = HybridLock(State())
-  let now: @Sendable () -> Int64
+  let state = LockedState(State())
+  let clock: CacheClock
 
   /// Creates an empty server whose lifetimes are measured by `clock` (for
   /// example a `ManualClock`).
   public init(clock: some Clock<Duration>) {
-    now = hybridClockReader(clock)
+    self.clock = CacheClock(clock)
   }
 
   /// Creates an empty server on `ContinuousClock`.
@@ -63,7 +67,7 @@ public final class InMemoryRemoteServer: Sendable {
 
   /// The keys currently stored (expired keys excluded), sorted.
   public var keys: [String] {
-    let time = now()
+    let time = clock.now()
     return state.withLock { state in
       state.items.filter { $0.value.expiresAt.map { $0 > time } ?? true }.keys.sorted()
     }
@@ -72,7 +76,7 @@ public final class InMemoryRemoteServer: Sendable {
   /// The entry under `key` as a store read would see it, without expiring it
   /// or counting a call.
   public func entry(forKey key: String) -> RemoteCacheEntry? {
-    let time = now()
+    let time = clock.now()
     return state.withLock { state in
       guard let item = state.items[key] else { return nil }
       return Self.entry(item, at: time)
@@ -82,20 +86,10 @@ public final class InMemoryRemoteServer: Sendable {
   /// Writes `bytes` as another client would (for example `redis-cli SET`):
   /// every connected connection is notified.
   public func externalSet(_ key: String, bytes: [UInt8], timeToLive: Duration?) {
-    let time = now()
+    let time = clock.now()
     state.withLock { state in
-      state.items[key] = Item(bytes: bytes, expiresAt: timeToLive.map { hybridAdd(time, $0.hybridNanoseconds) })
+      state.items[key] = Item(bytes: bytes, expiresAt: timeToLive.map { _saturatingAdd(time, $0._nanosecondsClamped) })
       Self.broadcast(&state, .keys([key]), except: nil)
-    }
-  }
-
-  /// Removes `key` as another client would; every connected connection is
-  /// notified.
-  public func externalRemove(_ key: String) {
-    state.withLock { state in
-      if state.items.removeValue(forKey: key) != nil {
-        Self.broadcast(&state, .keys([key]), except: nil)
-      }
     }
   }
 
@@ -111,7 +105,7 @@ public final class InMemoryRemoteServer: Sendable {
   /// Expires every key whose lifetime is over and notifies every connected
   /// connection (Redis's active expiry). Keys also expire when accessed.
   public func expireDueKeys() {
-    let time = now()
+    let time = clock.now()
     state.withLock { state in
       let due = state.items.filter { $0.value.expiresAt.map { $0 <= time } ?? false }.keys.sorted()
       for key in due { state.items[key] = nil }
@@ -246,6 +240,9 @@ public final class InMemoryRemoteStore: RemoteCacheStore {
   /// The connection state.
   public var state: RemoteCacheStoreState { withConnection { $0.state } }
 
+  /// Every key: the server reports every change to every other connection.
+  public var trackedPrefixes: [String]? { [""] }
+
   /// Reads one key and its remaining lifetime.
   public func get(_ key: String) async throws -> RemoteCacheEntry? {
     try await perform { state, time in
@@ -267,8 +264,8 @@ public final class InMemoryRemoteStore: RemoteCacheStore {
   /// Stores `bytes`; other connections are notified.
   public func set(_ key: String, bytes: [UInt8], timeToLive: Duration) async throws {
     try await perform { state, time in
-      let milliseconds = max(timeToLive.hybridMillisecondsRoundedUp, 1)
-      state.items[key] = InMemoryRemoteServer.Item(bytes: bytes, expiresAt: hybridAdd(time, hybridNanoseconds(milliseconds: UInt64(milliseconds))))
+      let milliseconds = max(timeToLive._millisecondsRoundedUp, 1)
+      state.items[key] = InMemoryRemoteServer.Item(bytes: bytes, expiresAt: _saturatingAdd(time, _nanoseconds(milliseconds: UInt64(milliseconds))))
       InMemoryRemoteServer.broadcast(&state, .keys([key]), except: id)
     }
   }
@@ -283,8 +280,8 @@ public final class InMemoryRemoteStore: RemoteCacheStore {
          storedCreatedAt > createdAtMilliseconds {
         return false
       }
-      let milliseconds = max(timeToLive.hybridMillisecondsRoundedUp, 1)
-      state.items[key] = InMemoryRemoteServer.Item(bytes: bytes, expiresAt: hybridAdd(time, hybridNanoseconds(milliseconds: UInt64(milliseconds))))
+      let milliseconds = max(timeToLive._millisecondsRoundedUp, 1)
+      state.items[key] = InMemoryRemoteServer.Item(bytes: bytes, expiresAt: _saturatingAdd(time, _nanoseconds(milliseconds: UInt64(milliseconds))))
       InMemoryRemoteServer.broadcast(&state, .keys([key]), except: id)
       return true
     }
@@ -338,7 +335,7 @@ public final class InMemoryRemoteStore: RemoteCacheStore {
     }
     guard let latency = admitted else { throw InMemoryRemoteStoreError.notConnected }
     if latency > .zero { try await Task.sleep(for: latency) }
-    let time = server.now()
+    let time = server.clock.now()
     let result: Result<R, InMemoryRemoteStoreError> = server.state.withLock { state in
       guard state.connections[id]?.state == .connected else { return .failure(.notConnected) }
       if let left = state.connections[id]?.failuresLeft, left > 0 {
