@@ -3,7 +3,7 @@ import SwiftSyntax
 import SwiftSyntaxBuilder
 
 // What `@Memoized` writes. Names from Cortado are qualified by module
-// (`Cortado.Cache`, `CortadoMacros._memoizationCache`) so that the user's own
+// (`Cortado.Cache`, `Cortado._memoizationCache`) so that the user's own
 // `Cache` type, say, cannot capture them.
 
 extension MemoizedFunction {
@@ -25,7 +25,7 @@ extension MemoizedFunction {
   private static func key(of parts: [(expression: String, type: String)]) -> (expression: String, type: String) {
     switch parts.count {
     case 0:
-      return ("CortadoMacros.MemoizationKey0()", "CortadoMacros.MemoizationKey0")
+      return ("Cortado.MemoizationKey0()", "Cortado.MemoizationKey0")
     case 1:
       return parts[0]
     case 2...4:
@@ -66,7 +66,7 @@ extension MemoizedFunction {
     let type = "Cortado.Cache<\(key.type), \(resultType.trimmedDescription)>"
     let factoryArguments = ["function: \"\(displayName)\""]
       + arguments.map { $0.with(\.trailingComma, nil).trimmedDescription }
-    let factory = "CortadoMacros._memoizationCache(\(factoryArguments.joined(separator: ", ")))"
+    let factory = "Cortado._memoizationCache(\(factoryArguments.joined(separator: ", ")))"
     let declaration = (modifiers + ["let \(cacheName): \(type) = \(factory)"]).joined(separator: " ")
     return "\(raw: (lines + [declaration]).joined(separator: "\n"))"
   }

@@ -69,7 +69,7 @@ struct MemoizedExpansionTests {
 
         /// The cache of `square(_:)`, added by `@Memoized`: read its `count`
         /// and `statistics`, or clear it with `removeAll()`.
-        let squareCache: Cortado.Cache<Int, Int> = CortadoMacros._memoizationCache(function: "square(_:)", maximumCount: 10)
+        let squareCache: Cortado.Cache<Int, Int> = Cortado._memoizationCache(function: "square(_:)", maximumCount: 10)
 
         /// The body of `square(_:)` as written, which `@Memoized` calls on a miss.
         private func __memoized_square(_ x: Int) -> Int {
@@ -98,7 +98,7 @@ struct MemoizedExpansionTests {
 
         /// The cache of `fetchUser(id:)`, added by `@Memoized`: read its `count`
         /// and `statistics`, or clear it with `removeAll()`.
-        public let fetchUserCache: Cortado.Cache<Int, User> = CortadoMacros._memoizationCache(function: "fetchUser(id:)", maximumCount: 100, timeToLive: .seconds(20), evictionPolicy: .lru)
+        public let fetchUserCache: Cortado.Cache<Int, User> = Cortado._memoizationCache(function: "fetchUser(id:)", maximumCount: 100, timeToLive: .seconds(20), evictionPolicy: .lru)
 
         /// The body of `fetchUser(id:)` as written, which `@Memoized` calls on a miss.
         private func __memoized_fetchUser(id: Int) async throws -> User {
@@ -130,7 +130,7 @@ struct MemoizedExpansionTests {
 
         /// The cache of `thumbnail(for:)`, added by `@Memoized`: read its `count`
         /// and `statistics`, or clear it with `removeAll()`.
-        let thumbnailCache: Cortado.Cache<URL, Image> = CortadoMacros._memoizationCache(function: "thumbnail(for:)")
+        let thumbnailCache: Cortado.Cache<URL, Image> = Cortado._memoizationCache(function: "thumbnail(for:)")
 
         /// The body of `thumbnail(for:)` as written, which `@Memoized` calls on a miss.
         private func __memoized_thumbnail(for url: URL) async -> Image {
@@ -157,7 +157,7 @@ struct MemoizedExpansionTests {
 
         /// The cache of `power(base:exponent:)`, added by `@Memoized`: read its `count`
         /// and `statistics`, or clear it with `removeAll()`.
-        let powerCache: Cortado.Cache<Cortado.MemoizationKey2<Int, Int>, Int> = CortadoMacros._memoizationCache(function: "power(base:exponent:)", maximumCount: nil)
+        let powerCache: Cortado.Cache<Cortado.MemoizationKey2<Int, Int>, Int> = Cortado._memoizationCache(function: "power(base:exponent:)", maximumCount: nil)
 
         /// The body of `power(base:exponent:)` as written, which `@Memoized` calls on a miss.
         private func __memoized_power(base: Int, exponent: Int) throws -> Int {
@@ -184,7 +184,7 @@ struct MemoizedExpansionTests {
 
         /// The cache of `route(from:to:_:)`, added by `@Memoized`: read its `count`
         /// and `statistics`, or clear it with `removeAll()`.
-        let routeCache: Cortado.Cache<Cortado.MemoizationKey3<String, String, Mode>, Route> = CortadoMacros._memoizationCache(function: "route(from:to:_:)")
+        let routeCache: Cortado.Cache<Cortado.MemoizationKey3<String, String, Mode>, Route> = Cortado._memoizationCache(function: "route(from:to:_:)")
 
         /// The body of `route(from:to:_:)` as written, which `@Memoized` calls on a miss.
         private func __memoized_route(from start: String, to end: String, _ mode: borrowing Mode) async throws -> Route {
@@ -204,14 +204,14 @@ struct MemoizedExpansionTests {
       """,
       expandedSource: """
         func loadSettings() throws -> Settings {
-            return try loadSettingsCache.value(forKey: CortadoMacros.MemoizationKey0()) {
+            return try loadSettingsCache.value(forKey: Cortado.MemoizationKey0()) {
                 try __memoized_loadSettings()
             }
         }
 
         /// The cache of `loadSettings()`, added by `@Memoized`: read its `count`
         /// and `statistics`, or clear it with `removeAll()`.
-        let loadSettingsCache: Cortado.Cache<CortadoMacros.MemoizationKey0, Settings> = CortadoMacros._memoizationCache(function: "loadSettings()", timeToLive: .seconds(60))
+        let loadSettingsCache: Cortado.Cache<Cortado.MemoizationKey0, Settings> = Cortado._memoizationCache(function: "loadSettings()", timeToLive: .seconds(60))
 
         /// The body of `loadSettings()` as written, which `@Memoized` calls on a miss.
         private func __memoized_loadSettings() throws -> Settings {
@@ -238,7 +238,7 @@ struct MemoizedExpansionTests {
 
         /// The cache of `parse(_:)`, added by `@Memoized`: read its `count`
         /// and `statistics`, or clear it with `removeAll()`.
-        let parseCache: Cortado.Cache<String, Int> = CortadoMacros._memoizationCache(function: "parse(_:)")
+        let parseCache: Cortado.Cache<String, Int> = Cortado._memoizationCache(function: "parse(_:)")
 
         /// The body of `parse(_:)` as written, which `@Memoized` calls on a miss.
         private func __memoized_parse(_ text: String) throws(ParseError) -> Int {
@@ -272,7 +272,7 @@ struct MemoizedExpansionTests {
 
         /// The cache of `download(_:)`, added by `@Memoized`: read its `count`
         /// and `statistics`, or clear it with `removeAll()`.
-        let downloadCache: Cortado.Cache<Int, Data> = CortadoMacros._memoizationCache(function: "download(_:)")
+        let downloadCache: Cortado.Cache<Int, Data> = Cortado._memoizationCache(function: "download(_:)")
 
         /// The body of `download(_:)` as written, which `@Memoized` calls on a miss.
         private func __memoized_download(_ id: Int) async throws(DownloadError) -> Data {
@@ -304,7 +304,7 @@ struct MemoizedExpansionTests {
         /// The cache of `layout(_:)`, added by `@Memoized`: read its `count`
         /// and `statistics`, or clear it with `removeAll()`.
         @available(macOS 14, *)
-        let layoutCache: Cortado.Cache<Int, Layout> = CortadoMacros._memoizationCache(function: "layout(_:)")
+        let layoutCache: Cortado.Cache<Int, Layout> = Cortado._memoizationCache(function: "layout(_:)")
 
         /// The body of `layout(_:)` as written, which `@Memoized` calls on a miss.
         @available(macOS 14, *)
@@ -338,7 +338,7 @@ struct MemoizedExpansionTests {
 
             /// The cache of `factorial(_:)`, added by `@Memoized`: read its `count`
             /// and `statistics`, or clear it with `removeAll()`.
-            nonisolated static let factorialCache: Cortado.Cache<Int, Int> = CortadoMacros._memoizationCache(function: "factorial(_:)", maximumCount: 1_000)
+            nonisolated static let factorialCache: Cortado.Cache<Int, Int> = Cortado._memoizationCache(function: "factorial(_:)", maximumCount: 1_000)
 
             /// The body of `factorial(_:)` as written, which `@Memoized` calls on a miss.
             private static func __memoized_factorial(_ n: Int) -> Int {
@@ -369,7 +369,7 @@ struct MemoizedExpansionTests {
 
             /// The cache of `item(_:)`, added by `@Memoized`: read its `count`
             /// and `statistics`, or clear it with `removeAll()`.
-            public nonisolated static let itemCache: Cortado.Cache<Int, Item> = CortadoMacros._memoizationCache(function: "item(_:)")
+            public nonisolated static let itemCache: Cortado.Cache<Int, Item> = Cortado._memoizationCache(function: "item(_:)")
 
             /// The body of `item(_:)` as written, which `@Memoized` calls on a miss.
             private static func __memoized_item(_ id: Int) async throws -> Item {
@@ -407,7 +407,7 @@ struct MemoizedExpansionTests {
             /// The cache of `price(of:quantity:)`, added by `@Memoized`: read its `count`
             /// and `statistics`, or clear it with `removeAll()`.
             /// One per instance.
-            nonisolated let priceCache: Cortado.Cache<Cortado.MemoizationKey2<Int, Int>, Int> = CortadoMacros._memoizationCache(function: "price(of:quantity:)", maximumCount: 50)
+            nonisolated let priceCache: Cortado.Cache<Cortado.MemoizationKey2<Int, Int>, Int> = Cortado._memoizationCache(function: "price(of:quantity:)", maximumCount: 50)
 
             /// The body of `price(of:quantity:)` as written, which `@Memoized` calls on a miss.
             @discardableResult
@@ -441,7 +441,7 @@ struct MemoizedExpansionTests {
             /// The cache of `user(_:)`, added by `@Memoized`: read its `count`
             /// and `statistics`, or clear it with `removeAll()`.
             /// One per instance.
-            public nonisolated let userCache: Cortado.Cache<Int, User> = CortadoMacros._memoizationCache(function: "user(_:)", timeToLive: .seconds(30))
+            public nonisolated let userCache: Cortado.Cache<Int, User> = Cortado._memoizationCache(function: "user(_:)", timeToLive: .seconds(30))
 
             /// The body of `user(_:)` as written, which `@Memoized` calls on a miss.
             private func __memoized_user(_ id: Int) async throws -> User {
@@ -478,7 +478,7 @@ struct MemoizedExpansionTests {
             /// The cache of `distance(to:)`, added by `@Memoized`: read its `count`
             /// and `statistics`, or clear it with `removeAll()`.
             /// Shared by equal values: keyed by `self` and the arguments.
-            nonisolated static let distanceCache: Cortado.Cache<Cortado.MemoizationKey2<Point, Point>, Double> = CortadoMacros._memoizationCache(function: "distance(to:)")
+            nonisolated static let distanceCache: Cortado.Cache<Cortado.MemoizationKey2<Point, Point>, Double> = Cortado._memoizationCache(function: "distance(to:)")
 
             /// The body of `distance(to:)` as written, which `@Memoized` calls on a miss.
             private func __memoized_distance(to other: Point) -> Double {
@@ -515,7 +515,7 @@ struct MemoizedExpansionTests {
             /// The cache of `determinant()`, added by `@Memoized`: read its `count`
             /// and `statistics`, or clear it with `removeAll()`.
             /// Shared by equal values: keyed by `self` and the arguments.
-            nonisolated static let determinantCache: Cortado.Cache<Matrix, Double> = CortadoMacros._memoizationCache(function: "determinant()")
+            nonisolated static let determinantCache: Cortado.Cache<Matrix, Double> = Cortado._memoizationCache(function: "determinant()")
 
             /// The body of `determinant()` as written, which `@Memoized` calls on a miss.
             private func __memoized_determinant() async -> Double {
@@ -550,7 +550,7 @@ struct MemoizedExpansionTests {
             /// The cache of `area(_:_:_:_:)`, added by `@Memoized`: read its `count`
             /// and `statistics`, or clear it with `removeAll()`.
             /// Shared by equal values: keyed by `self` and the arguments.
-            nonisolated static let areaCache: Cortado.Cache<Cortado.MemoizationKey2<Shape, Cortado.MemoizationKey4<Int, Int, Int, Int>>, Int> = CortadoMacros._memoizationCache(function: "area(_:_:_:_:)")
+            nonisolated static let areaCache: Cortado.Cache<Cortado.MemoizationKey2<Shape, Cortado.MemoizationKey4<Int, Int, Int, Int>>, Int> = Cortado._memoizationCache(function: "area(_:_:_:_:)")
 
             /// The body of `area(_:_:_:_:)` as written, which `@Memoized` calls on a miss.
             private func __memoized_area(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Int {
@@ -588,7 +588,7 @@ struct MemoizedExpansionTests {
             /// The cache of `greeting(_:)`, added by `@Memoized`: read its `count`
             /// and `statistics`, or clear it with `removeAll()`.
             /// One per instance.
-            nonisolated let greetingCache: Cortado.Cache<String, String> = CortadoMacros._memoizationCache(function: "greeting(_:)")
+            nonisolated let greetingCache: Cortado.Cache<String, String> = Cortado._memoizationCache(function: "greeting(_:)")
 
             /// The body of `greeting(_:)` as written, which `@Memoized` calls on a miss.
             private func __memoized_greeting(_ name: String) -> String {

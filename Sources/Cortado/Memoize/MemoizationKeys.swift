@@ -3,6 +3,13 @@
 // but generic types with packs need macOS 14 at run time; Cortado supports
 // macOS 13, so arities 2 to 4 are spelled out.)
 
+/// The key of a memoized function without parameters: it has one result.
+public struct MemoizationKey0: Hashable, Sendable {
+  /// The one key.
+  @inlinable
+  public init() {}
+}
+
 /// The arguments of a two-argument memoized function, as a cache key.
 public struct MemoizationKey2<A: Hashable & Sendable, B: Hashable & Sendable>: Hashable, Sendable {
   /// The first argument.

@@ -54,7 +54,10 @@ public final class Memoized<Input: Hashable & Sendable, Output: Sendable>: Senda
     evictionPolicy: EvictionPolicy = .default,
     _ function: @escaping @Sendable (Input) async throws -> Output
   ) {
-    self.init(cache: _makeMemoizationCache(maximumCount, timeToLive, evictionPolicy), function)
+    self.init(
+      cache: _memoizationCache(
+        function: "Memoized", maximumCount: maximumCount, timeToLive: timeToLive, evictionPolicy: evictionPolicy),
+      function)
   }
 
   /// Returns the cached result for `input`, computing it on a miss.
@@ -120,16 +123,5 @@ extension Memoized {
   public func callAsFunction<A, B, C, D>(_ a: A, _ b: B, _ c: C, _ d: D) async throws -> Output
   where Input == MemoizationKey4<A, B, C, D> {
     try await self(MemoizationKey4(a, b, c, d))
-  }
-}
-
-/// The cache a convenience initialiser of `Memoized` or `SyncMemoized` makes.
-func _makeMemoizationCache<Key: Hashable & Sendable, Value: Sendable>(
-  _ maximumCount: Int?, _ timeToLive: Duration?, _ evictionPolicy: EvictionPolicy
-) -> Cache<Key, Value> {
-  do {
-    return try Cache(configuration: .init(maximumCount: maximumCount, timeToLive: timeToLive, evictionPolicy: evictionPolicy))
-  } catch {
-    fatalError("\(error)")
   }
 }

@@ -27,15 +27,30 @@ public final class SyncMemoized<Input: Hashable & Sendable, Output: Sendable, Fa
     self.function = function
   }
 
+  /// Wraps `function` with a cache configured by `configuration`.
+  ///
+  /// - Throws: ``CacheConfigurationError`` for an invalid configuration.
+  public convenience init(
+    configuration: Cache<Input, Output>.Configuration,
+    _ function: @escaping @Sendable (Input) throws(Failure) -> Output
+  ) throws(CacheConfigurationError) {
+    self.init(cache: try Cache(configuration: configuration), function)
+  }
+
   /// Wraps `function`, keeping at most `maximumCount` results (128 by
   /// default; `nil` for no limit), each for `timeToLive` (forever when `nil`).
+  ///
+  /// An invalid argument stops the program with a message naming it.
   public convenience init(
     maximumCount: Int? = 128,
     timeToLive: Duration? = nil,
     evictionPolicy: EvictionPolicy = .default,
     _ function: @escaping @Sendable (Input) throws(Failure) -> Output
   ) {
-    self.init(cache: _makeMemoizationCache(maximumCount, timeToLive, evictionPolicy), function)
+    self.init(
+      cache: _memoizationCache(
+        function: "SyncMemoized", maximumCount: maximumCount, timeToLive: timeToLive, evictionPolicy: evictionPolicy),
+      function)
   }
 
   /// Returns the cached result for `input`, computing it on a miss.
@@ -83,5 +98,22 @@ extension SyncMemoized {
   public func callAsFunction<A, B, C>(_ a: A, _ b: B, _ c: C) throws(Failure) -> Output
   where Input == MemoizationKey3<A, B, C> {
     try self(MemoizationKey3(a, b, c))
+  }
+
+  /// Wraps a function of four arguments.
+  public convenience init<A, B, C, D>(
+    maximumCount: Int? = 128, timeToLive: Duration? = nil, evictionPolicy: EvictionPolicy = .default,
+    _ function: @escaping @Sendable (A, B, C, D) throws(Failure) -> Output
+  ) where Input == MemoizationKey4<A, B, C, D> {
+    self.init(maximumCount: maximumCount, timeToLive: timeToLive, evictionPolicy: evictionPolicy) {
+      (key: Input) throws(Failure) -> Output in try function(key.first, key.second, key.third, key.fourth)
+    }
+  }
+
+  /// Calls a four-argument memoized function.
+  @inlinable
+  public func callAsFunction<A, B, C, D>(_ a: A, _ b: B, _ c: C, _ d: D) throws(Failure) -> Output
+  where Input == MemoizationKey4<A, B, C, D> {
+    try self(MemoizationKey4(a, b, c, d))
   }
 }

@@ -44,7 +44,7 @@ extension _Shard {
   @inlinable
   mutating func applyReadEvents(slots: UnsafeMutableRawPointer, slot index: Int) {
     let word = _ReaderSlots.word(slots, index)
-    var current = _cortado_atomic_load(word)
+    var current = _cortado_atomic_load_acquire(word)
     let claimed = Int(truncatingIfNeeded: UInt64(bitPattern: current) >> 32)
     if claimed == 0 { return }
     let recorded = Swift.min(claimed, _ReaderSlots.capacity)
@@ -60,7 +60,7 @@ extension _Shard {
     // stray event: it is overwritten by the next claim of that position, or
     // applied once (events are validated against the slot's occupant, so it
     // is at worst one extra use of a live entry).
-    while !_cortado_atomic_compare_exchange(word, &current, current & _ReaderSlots.activeMask) {}
+    while !_cortado_atomic_compare_exchange_acq_rel(word, &current, current & _ReaderSlots.activeMask) {}
   }
 
   @inlinable

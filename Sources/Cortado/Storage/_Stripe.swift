@@ -107,7 +107,7 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
 
   @inlinable
   func unlock() {
-    _cortado_atomic_store(writer, 0)
+    _cortado_atomic_store_release(writer, 0)
     mutex.unlock()
   }
 
@@ -144,7 +144,7 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
   func awaitWriterExit() -> Bool {
     for _ in 0..<_Stripe.writerExitSpins {
       _cortado_spin_pause()
-      if _cortado_atomic_load(writer) == 0 { return true }
+      if _cortado_atomic_load_acquire(writer) == 0 { return true }
     }
     return false
   }
@@ -158,12 +158,12 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
     let word = _ReaderSlots.word(slots, slot)
     let ticket = _cortado_atomic_fetch_add_seq_cst(word, _ReaderSlots.enter)
     if _cortado_atomic_load_seq_cst(writer) != 0 {
-      _cortado_atomic_fetch_add(word, -1)
+      _cortado_atomic_fetch_add_acq_rel(word, -1)
       return .busy
     }
     let found = _Shard.sharedFind(shard, key, hash: hash, now: now)
     if found.needsLock {
-      _cortado_atomic_fetch_add(word, -1)
+      _cortado_atomic_fetch_add_acq_rel(word, -1)
       return .exclusive
     }
     // Unsigned: the position must never read as negative, however long a
@@ -176,7 +176,7 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
       _cortado_atomic_store_relaxed(_ReaderSlots.event(slots, slot, position), Int64(bitPattern: event))
     }
     let value = found.slot >= 0 ? shard.pointee.pairs[Int(found.slot)].value : nil
-    _cortado_atomic_fetch_add(word, -1)
+    _cortado_atomic_fetch_add_acq_rel(word, -1)
     if position >= _ReaderSlots.capacity - 1 {
       // The buffer is full: apply it now if nobody else holds the lock. Not
       // only the read that filled it: when that read's try-lock failed (the

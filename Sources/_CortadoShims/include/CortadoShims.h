@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-static inline int64_t _cortado_atomic_load(const int64_t *_Nonnull p) {
+static inline int64_t _cortado_atomic_load_acquire(const int64_t *_Nonnull p) {
   return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
@@ -20,11 +20,11 @@ static inline int64_t _cortado_atomic_load_relaxed(const int64_t *_Nonnull p) {
   return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-static inline void _cortado_atomic_store(int64_t *_Nonnull p, int64_t value) {
+static inline void _cortado_atomic_store_release(int64_t *_Nonnull p, int64_t value) {
   __atomic_store_n(p, value, __ATOMIC_RELEASE);
 }
 
-static inline int64_t _cortado_atomic_fetch_add(int64_t *_Nonnull p, int64_t delta) {
+static inline int64_t _cortado_atomic_fetch_add_acq_rel(int64_t *_Nonnull p, int64_t delta) {
   return __atomic_fetch_add(p, delta, __ATOMIC_ACQ_REL);
 }
 
@@ -32,7 +32,7 @@ static inline int64_t _cortado_atomic_fetch_add_relaxed(int64_t *_Nonnull p, int
   return __atomic_fetch_add(p, delta, __ATOMIC_RELAXED);
 }
 
-static inline bool _cortado_atomic_compare_exchange(int64_t *_Nonnull p, int64_t *_Nonnull expected, int64_t desired) {
+static inline bool _cortado_atomic_compare_exchange_acq_rel(int64_t *_Nonnull p, int64_t *_Nonnull expected, int64_t desired) {
   return __atomic_compare_exchange_n(p, expected, desired, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 

@@ -121,5 +121,25 @@ struct MemoizedTests {
     #expect(add(2, 3) == 5)
     let add3 = SyncMemoized { (a: Int, b: Int, c: Int) -> Int in a + b + c }
     #expect(add3(1, 2, 3) == 6)
+    let add4Calls = Locked(0)
+    let add4 = SyncMemoized { (a: Int, b: Int, c: Int, d: Int) -> Int in
+      add4Calls.withLock { $0 += 1 }
+      return a + b + c + d
+    }
+    #expect(add4(1, 2, 3, 4) == 10)
+    #expect(add4(1, 2, 3, 4) == 10)
+    #expect(add4(4, 3, 2, 1) == 10)
+    #expect(add4Calls.current == 2, "one call per distinct argument list")
+  }
+
+  @Test func syncMemoizedTakesAConfiguration() throws {
+    var configuration = Cache<Int, Int>.Configuration(maximumCount: 2)
+    configuration.evictionPolicy = .lru
+    let square = try SyncMemoized(configuration: configuration) { (n: Int) -> Int in n * n }
+    #expect(square(3) == 9)
+    #expect(square.cache.configuration.evictionPolicy == .lru)
+    #expect(throws: CacheConfigurationError.self) {
+      _ = try SyncMemoized(configuration: Cache<Int, Int>.Configuration(maximumCount: -1)) { (n: Int) -> Int in n }
+    }
   }
 }

@@ -1,23 +1,14 @@
 import Cortado
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A thread-safe record of removal notifications, for tests.
-final class EventLog<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
+final class EventLog<Key: Hashable & Sendable, Value: Sendable>: Sendable {
   struct Event {
     var key: Key
     var value: Value
     var reason: RemovalReason
   }
 
-  private var lock = pthread_mutex_t()
-  private var storage: [Event] = []
-
-  init() { pthread_mutex_init(&lock, nil) }
-  deinit { pthread_mutex_destroy(&lock) }
+  private let storage = LockedState<[Event]>([])
 
   /// A listener that appends to this log.
   var listener: @Sendable (Key, Value, RemovalReason) -> Void {
@@ -25,24 +16,17 @@ final class EventLog<Key: Hashable & Sendable, Value: Sendable>: @unchecked Send
   }
 
   func append(_ event: Event) {
-    pthread_mutex_lock(&lock)
-    storage.append(event)
-    pthread_mutex_unlock(&lock)
+    storage.withLock { $0.append(event) }
   }
 
-  var events: [Event] {
-    pthread_mutex_lock(&lock)
-    defer { pthread_mutex_unlock(&lock) }
-    return storage
-  }
+  var events: [Event] { storage.withLock { $0 } }
 
   /// Returns and forgets the events recorded so far.
   func take() -> [Event] {
-    pthread_mutex_lock(&lock)
-    defer { pthread_mutex_unlock(&lock) }
-    let result = storage
-    storage.removeAll()
-    return result
+    storage.withLock { events in
+      defer { events.removeAll() }
+      return events
+    }
   }
 
   func reasons(for key: Key) -> [RemovalReason] {
@@ -50,22 +34,14 @@ final class EventLog<Key: Hashable & Sendable, Value: Sendable>: @unchecked Send
   }
 }
 
-/// A lock-protected value for tests.
-final class Locked<T>: @unchecked Sendable {
-  private var lock = pthread_mutex_t()
-  private var value: T
+/// A lock-protected value for tests (the package's one lock).
+final class Locked<T>: Sendable {
+  private let state: LockedState<T>
 
-  init(_ value: T) {
-    self.value = value
-    pthread_mutex_init(&lock, nil)
-  }
+  init(_ value: T) { state = LockedState(value) }
 
-  deinit { pthread_mutex_destroy(&lock) }
-
-  func withLock<R>(_ body: (inout T) throws -> R) rethrows -> R {
-    pthread_mutex_lock(&lock)
-    defer { pthread_mutex_unlock(&lock) }
-    return try body(&value)
+  func withLock<R, E: Error>(_ body: (inout T) throws(E) -> R) throws(E) -> R {
+    try state.withLock(body)
   }
 
   var current: T { withLock { $0 } }

@@ -35,9 +35,9 @@ enum _Wheel {
   /// that a sorted level-0 bucket holds few entries, coarse enough that a
   /// stream of reads rarely crosses a tick (crossing one costs a wheel
   /// advance under the lock).
-  @usableFromInline static let tickShift: Int64 = 24
+  @inlinable static var tickShift: Int64 { 24 }
   /// Buckets of level 0, one bit each in `sortedBuckets` (a `UInt64`).
-  @usableFromInline static let levelZeroBuckets = 64
+  @inlinable static var levelZeroBuckets: Int { 64 }
   @usableFromInline static let levels = 5
   @usableFromInline static let overflow = 240
   @usableFromInline static let due = 241

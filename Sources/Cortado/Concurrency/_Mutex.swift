@@ -69,31 +69,6 @@ struct _LockPrimitives {
   }
 }
 
-/// The lock of one stripe: a 32-bit word with an inline fast path (one
-/// compare-and-swap to lock, one exchange to unlock), sleeping in the kernel
-/// only under contention. See `_CortadoShims` for the implementation; on
-/// Apple platforms the word is an `os_unfair_lock`.
-///
-/// Measured on the hit path, it costs about a quarter of the instructions of
-/// `pthread_mutex_lock`/`unlock`, which are calls through the PLT. Built on C
-/// atomics compiled into Cortado, so ThreadSanitizer sees every acquire and
-/// release (unlike `Synchronization.Mutex` on Linux).
-@usableFromInline
-struct _StripeLock {
-  @usableFromInline let word: UnsafeMutablePointer<UInt32>
-
-  @inlinable
-  init(word: UnsafeMutablePointer<UInt32>) {
-    self.word = word
-  }
-
-  @inlinable @inline(__always)
-  func lock() { _cortado_lock(word) }
-
-  @inlinable @inline(__always)
-  func unlock() { _cortado_unlock(word) }
-}
-
 /// A heap-allocated mutex with a condition variable, for the few places that
 /// need a lock outside a stripe (the notification queue, the sweeper,
 /// `ManualClock`). Reference type so that its address never changes.
@@ -134,65 +109,3 @@ final class _Mutex: @unchecked Sendable {
     return try body()
   }
 }
-
-/// The identity of the calling thread, used to detect a compute closure that
-/// asks the cache for its own key (which would otherwise deadlock).
-@usableFromInline
-struct _ThreadID: Equatable, Sendable {
-  @usableFromInline let raw: UInt
-
-  @inlinable
-  static var current: _ThreadID {
-    #if canImport(Darwin)
-    return _ThreadID(raw: UInt(bitPattern: pthread_self()))
-    #else
-    return _ThreadID(raw: UInt(pthread_self()))
-    #endif
-  }
-
-  @inlinable
-  init(raw: UInt) { self.raw = raw }
-}
-
-/// An `Int64` that threads read and write atomically, at a stable address.
-@usableFromInline
-final class _AtomicInt64: @unchecked Sendable {
-  @usableFromInline let pointer: UnsafeMutablePointer<Int64>
-
-  @usableFromInline
-  init(_ value: Int64 = 0) {
-    pointer = .allocate(capacity: 1)
-    pointer.initialize(to: value)
-  }
-
-  deinit { pointer.deallocate() }
-
-  @inlinable @inline(__always)
-  var value: Int64 { _cortado_atomic_load(pointer) }
-
-  @inlinable @inline(__always)
-  var relaxedValue: Int64 { _cortado_atomic_load_relaxed(pointer) }
-
-  @inlinable @inline(__always)
-  func store(_ newValue: Int64) { _cortado_atomic_store(pointer, newValue) }
-
-  /// Adds `delta` and returns the previous value.
-  @inlinable @inline(__always) @discardableResult
-  func add(_ delta: Int64) -> Int64 { _cortado_atomic_fetch_add(pointer, delta) }
-
-  @inlinable @inline(__always) @discardableResult
-  func addRelaxed(_ delta: Int64) -> Int64 { _cortado_atomic_fetch_add_relaxed(pointer, delta) }
-
-  @inlinable
-  func compareExchange(expected: Int64, desired: Int64) -> Bool {
-    var expected = expected
-    return _cortado_atomic_compare_exchange(pointer, &expected, desired)
-  }
-}
-
-/// The number of processors online (used to choose a stripe count).
-@usableFromInline
-let _processorCount: Int = {
-  let count = sysconf(Int32(_SC_NPROCESSORS_ONLN))
-  return count > 0 ? Int(count) : 1
-}()
