@@ -48,7 +48,7 @@ extension HybridCache {
     let ticket = beginFill(hybridKey)
     let claim = FillClaim()
     defer { if claim.release() { endFill(hybridKey, ticket, storing: nil) } }
-    return try await flights.loadValue(forKey: key) { _ in
+    return try await flights.run(key) {
       try await self.fill(hybridKey, adopting: claim.adopt() ? ticket : nil, options: options, loader: loader)
     }
   }

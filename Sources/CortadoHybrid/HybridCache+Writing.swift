@@ -18,7 +18,7 @@ extension HybridCache {
   /// - Throws: ``HybridCacheError/encodingFailed(key:underlying:)`` or
   ///   ``HybridCacheConfigurationError`` for invalid options; nothing else.
   @discardableResult
-  public func setValue(_ value: Value, forKey key: String, options: HybridCacheOptions? = nil) async throws -> HybridWriteOutcome {
+  public func setValue(_ value: Value, forKey key: String, options: HybridCacheOptions? = nil) async throws -> HybridWriteResult {
     let options = options ?? configuration.defaultOptions
     try options.validate()
     let hybridKey = makeKey(key)
@@ -43,7 +43,7 @@ extension HybridCache {
   }
 
   /// Sends a prepared write to the store, or queues it.
-  func sendWrite(_ write: PreparedWrite, key: HybridKey, sequence: UInt64) async -> HybridWriteOutcome {
+  func sendWrite(_ write: PreparedWrite, key: HybridKey, sequence: UInt64) async -> HybridWriteResult {
     let remoteKey = remoteKey(key)
     guard write.bytes.count <= configuration.maximumValueBytes else {
       // Not sent, but the store's older value must not outlive this write.
@@ -74,7 +74,7 @@ extension HybridCache {
   /// If the store cannot be reached, the removal is queued and replayed after
   /// the reconnect.
   @discardableResult
-  public func removeValue(forKey key: String) async -> HybridWriteOutcome {
+  public func removeValue(forKey key: String) async -> HybridWriteResult {
     let hybridKey = makeKey(key)
     await acquireWriteTurn(hybridKey)
     defer { releaseWriteTurn(hybridKey) }
@@ -148,11 +148,11 @@ extension HybridCache {
   /// its loaded value to the store finishes that write before this
   /// instance's command is sent, so the older value never lands last.
   func supersedeFills(_ key: HybridKey) async {
-    flights.removeValue(forKey: key.user)
+    flights.detach(key.user)
     await awaitFillWrites(key)
   }
 
-  func removeRemote(_ remoteKey: String, sequence: UInt64) async -> HybridWriteOutcome {
+  func removeRemote(_ remoteKey: String, sequence: UInt64) async -> HybridWriteResult {
     do {
       try await remote { try await $0.remove([remoteKey]) }
       completedRemoteWrite(remoteKey, sequence: sequence)
@@ -173,7 +173,7 @@ extension HybridCache {
     if pending { startReplay() }
   }
 
-  func enqueue(_ remoteKey: String, _ operation: RecoveryQueue.Operation) -> HybridWriteOutcome {
+  func enqueue(_ remoteKey: String, _ operation: RecoveryQueue.Operation) -> HybridWriteResult {
     state.withLock { state in
       guard state.queue.capacity > 0 else {
         state.statistics.recoveryDropped += 1

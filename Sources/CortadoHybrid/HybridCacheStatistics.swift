@@ -49,22 +49,6 @@ public struct HybridCacheStatistics: Sendable, Hashable {
   public init() {}
 }
 
-/// What a ``HybridCache`` write or removal did.
-public enum HybridWriteOutcome: Sendable, Hashable {
-  /// Memory and the store are both updated.
-  case stored
-  /// Memory is updated; the store could not be reached, so the operation
-  /// waits in the recovery queue for the next reconnect.
-  case queued
-  /// Memory is updated; the value is larger than
-  /// ``HybridCacheConfiguration/maximumValueBytes`` and was not sent to the
-  /// store (any older value there is removed).
-  case localOnly
-  /// Memory is updated; the store could not be reached and replay is off
-  /// (``HybridCacheConfiguration/recoveryQueueCapacity`` is 0).
-  case dropped
-}
-
 /// Errors a ``HybridCache`` throws itself (loader errors are thrown as they are).
 public enum HybridCacheError: Error, Sendable {
   /// The codec could not encode the value: a programming error.

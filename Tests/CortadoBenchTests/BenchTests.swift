@@ -84,9 +84,9 @@ struct BenchTests {
     ], memory: [], machine: MachineDescription(processor: "test", processorCount: 2, operatingSystem: "test"))
   }
 
-  @Test("the issue-2 goals are computed from the medians, met or not")
+  @Test("the performance goals are computed from the medians, met or not")
   func goals() {
-    let checks = IssueTargets.evaluate(Self.syntheticReport())
+    let checks = PerformanceGoals.evaluate(Self.syntheticReport())
     #expect(checks.count == 5)
     #expect(checks[0].value == 2.0 && checks[0].isMet == true)
     #expect(checks[1].value == 5.0 && checks[1].isMet == false)

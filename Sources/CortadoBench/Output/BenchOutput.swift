@@ -52,8 +52,8 @@ package enum BenchOutput {
       text += render(memory)
     }
 
-    let checks = IssueTargets.evaluate(report)
-    text += "\nGoals (issue 2), on the medians above:\n"
+    let checks = PerformanceGoals.evaluate(report)
+    text += "\nPerformance goals, on the medians above:\n"
     if markdown { text += "\n" }
     var goals = TextTable(headers: ["goal", "target", "measured", "met", "numbers"],
                           alignments: [.left, .right, .right, .left, .left])
@@ -91,7 +91,7 @@ package enum BenchOutput {
         ("overheadPerEntry", .double((measurement.overheadPerEntry * 10).rounded() / 10)),
       ])
     }
-    let goals: [JSONValue] = IssueTargets.evaluate(report).map { check in
+    let goals: [JSONValue] = PerformanceGoals.evaluate(report).map { check in
       .object([
         ("goal", .string(check.name)),
         ("target", .string(check.goal)),
