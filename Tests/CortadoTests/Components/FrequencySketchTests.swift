@@ -1,0 +1,103 @@
+import Testing
+
+@testable import Cortado
+
+/// The count-min sketch on its own: estimates, saturation, aging, collisions
+/// and growth.
+@Suite("Component: the frequency sketch")
+struct FrequencySketchTests {
+  /// A sketch sized for `entries`, torn down by the caller.
+  func sketch(expecting entries: Int) -> _FrequencySketch {
+    var sketch = _FrequencySketch()
+    sketch.configure(expectedEntries: entries)
+    sketch.ensureCapacity(entries)
+    return sketch
+  }
+
+  @Test func aLoneKeyIsCountedExactlyUpToFifteen() {
+    var sketch = sketch(expecting: 1_000)
+    defer { sketch.destroy() }
+    #expect(sketch.frequency(42) == 0)
+    for expected in 1...15 {
+      sketch.increment(42)
+      #expect(sketch.frequency(42) == expected)
+    }
+    sketch.increment(42)
+    #expect(sketch.frequency(42) == 15, "4-bit counters saturate at 15")
+    sketch.increment(7, by: 100)
+    #expect(sketch.frequency(7) == 15, "a batch of uses saturates too")
+  }
+
+  @Test func aBatchOfUsesEqualsSingleIncrements() {
+    var batched = sketch(expecting: 1_000)
+    var single = sketch(expecting: 1_000)
+    defer { batched.destroy(); single.destroy() }
+    for hash in UInt32(0)..<200 {
+      let uses = Int(hash % 9)
+      batched.increment(hash &* 2_654_435_761, by: uses)
+      for _ in 0..<uses { single.increment(hash &* 2_654_435_761) }
+    }
+    for hash in UInt32(0)..<200 {
+      #expect(batched.frequency(hash &* 2_654_435_761) == single.frequency(hash &* 2_654_435_761))
+    }
+  }
+
+  @Test func agingHalvesEveryCounter() {
+    var sketch = sketch(expecting: 1_000)
+    defer { sketch.destroy() }
+    sketch.increment(1, by: 10)
+    sketch.increment(2, by: 15)
+    sketch.increment(3, by: 1)
+    sketch.reset()
+    #expect(sketch.frequency(1) == 5)
+    #expect(sketch.frequency(2) == 7)
+    #expect(sketch.frequency(3) == 0)
+  }
+
+  @Test func agingHappensAfterTheSample() {
+    var sketch = sketch(expecting: 16)
+    defer { sketch.destroy() }
+    let sample = sketch.sampleSize
+    #expect(sample == 16 * _FrequencySketch.samplesPerEntry)
+    sketch.increment(99, by: 12)
+    // Distinct keys until the hot key is halved: within one sample.
+    var increments = 0
+    while sketch.frequency(99) >= 12 && increments < 2 * sample {
+      sketch.increment(UInt32(truncatingIfNeeded: 1_000 + increments) &* 2_246_822_519)
+      increments += 1
+    }
+    #expect(increments <= sample, "aged within one sample")
+    #expect(sketch.frequency(99) <= 8, "halved (give or take collisions with the sample's keys)")
+  }
+
+  /// Count-min never underestimates: with many keys sharing counters, every
+  /// estimate is at least the key's true count (below saturation).
+  @Test func collisionsOnlyOverestimate() {
+    var sketch = sketch(expecting: 64)
+    sketch.sampleSize = .max  // no aging in this test
+    defer { sketch.destroy() }
+    var generator = _SplitMix64(seed: 5)
+    var truth: [UInt32: Int] = [:]
+    for _ in 0..<5_000 {
+      let hash = UInt32(truncatingIfNeeded: generator.next() % 700)
+      truth[hash, default: 0] += 1
+      sketch.increment(hash)
+    }
+    for (hash, count) in truth {
+      #expect(sketch.frequency(hash) >= Swift.min(count, 15))
+    }
+  }
+
+  @Test func growingKeepsEveryEstimate() {
+    var sketch = _FrequencySketch()
+    sketch.configure(expectedEntries: 100_000)
+    sketch.sampleSize = .max
+    defer { sketch.destroy() }
+    let before = sketch.words
+    for hash in UInt32(0)..<300 { sketch.increment(hash &* 2_654_435_761, by: Int(hash % 16)) }
+    let estimates = (UInt32(0)..<300).map { sketch.frequency($0 &* 2_654_435_761) }
+    sketch.ensureCapacity(50_000)
+    #expect(sketch.words > before)
+    #expect((UInt32(0)..<300).map { sketch.frequency($0 &* 2_654_435_761) } == estimates)
+  }
+}
