@@ -11,13 +11,13 @@ enum FuzzTarget: String, CaseIterable {
 
   func run(_ bytes: [UInt8]) {
     #if Fuzz
-    switch self {
-    case .resp: fuzzRESP(bytes)
-    case .envelope: fuzzEnvelope(bytes)
-    case .invalidation: fuzzInvalidation(bytes)
-    case .traces: fuzzTraces(bytes)
-    case .cache: fuzzCache(bytes)
-    }
+      switch self {
+      case .resp: fuzzRESP(bytes)
+      case .envelope: fuzzEnvelope(bytes)
+      case .invalidation: fuzzInvalidation(bytes)
+      case .traces: fuzzTraces(bytes)
+      case .cache: fuzzCache(bytes)
+      }
     #endif
   }
 }

@@ -117,15 +117,16 @@ public struct HybridEnvelope: Sendable, Hashable {
     // different key.
     let key = String(decoding: keyBytes, as: UTF8.self)
     guard key.utf8.elementsEqual(keyBytes) else { return .failure(.malformed) }
-    return .success(HybridEnvelope(
-      codecIdentifier: bytes[3],
-      createdAtMilliseconds: Int64(bitPattern: createdAt),
-      freshForMilliseconds: freshFor,
-      staleForMilliseconds: staleFor,
-      schemaVersion: schema,
-      key: key,
-      payload: payload
-    ))
+    return .success(
+      HybridEnvelope(
+        codecIdentifier: bytes[3],
+        createdAtMilliseconds: Int64(bitPattern: createdAt),
+        freshForMilliseconds: freshFor,
+        staleForMilliseconds: staleFor,
+        schemaVersion: schema,
+        key: key,
+        payload: payload
+      ))
   }
 }
 
@@ -169,20 +170,32 @@ struct VarintReader {
     var result: UInt64 = 0
     var shift: UInt64 = 0
     while true {
-      guard offset < bytes.count else { failure = .truncated; return nil }
+      guard offset < bytes.count else {
+        failure = .truncated
+        return nil
+      }
       let byte = bytes[offset]
       offset += 1
       // The tenth byte may carry only the top bit of a 64-bit value.
-      if shift == 63 && byte > 1 { failure = .malformed; return nil }
+      if shift == 63 && byte > 1 {
+        failure = .malformed
+        return nil
+      }
       result |= UInt64(byte & 0x7F) << shift
       if byte & 0x80 == 0 { return result }
       shift += 7
-      if shift > 63 { failure = .malformed; return nil }
+      if shift > 63 {
+        failure = .malformed
+        return nil
+      }
     }
   }
 
   mutating func take(_ count: UInt64) -> [UInt8]? {
-    guard count <= UInt64(bytes.count - offset) else { failure = .truncated; return nil }
+    guard count <= UInt64(bytes.count - offset) else {
+      failure = .truncated
+      return nil
+    }
     let end = offset + Int(count)
     defer { offset = end }
     return Array(bytes[offset..<end])

@@ -97,7 +97,10 @@ public struct HybridCacheConfiguration: Sendable {
   public var namespacePrefix: String { namespace + ":" }
 
   /// The namespace and a colon.
-  @available(*, deprecated, renamed: "namespacePrefix", message: "a Redis notion: RedisStore.trackingPrefix(namespace:) gives the prefix a Redis client tracks")
+  @available(
+    *, deprecated, renamed: "namespacePrefix",
+    message: "a Redis notion: RedisStore.trackingPrefix(namespace:) gives the prefix a Redis client tracks"
+  )
   public var trackingPrefix: String { namespacePrefix }
 
   /// Whether a store that reports invalidations for `prefixes` (`nil`:
@@ -114,21 +117,26 @@ public struct HybridCacheConfiguration: Sendable {
     }
     try defaultOptions.validate()
     if let localMaximumCount, localMaximumCount < 0 {
-      throw HybridCacheConfigurationError(field: "localMaximumCount", message: "must not be negative (got \(localMaximumCount))")
+      throw HybridCacheConfigurationError(
+        field: "localMaximumCount", message: "must not be negative (got \(localMaximumCount))")
     }
     try HybridCacheConfigurationError.positive(degradedLocalTimeToLive, "degradedLocalTimeToLive")
     if maximumKeyBytes < 64 {
-      throw HybridCacheConfigurationError(field: "maximumKeyBytes", message: "must be at least 64 (got \(maximumKeyBytes))")
+      throw HybridCacheConfigurationError(
+        field: "maximumKeyBytes", message: "must be at least 64 (got \(maximumKeyBytes))")
     }
     if maximumValueBytes < 1 {
-      throw HybridCacheConfigurationError(field: "maximumValueBytes", message: "must be positive (got \(maximumValueBytes))")
+      throw HybridCacheConfigurationError(
+        field: "maximumValueBytes", message: "must be positive (got \(maximumValueBytes))")
     }
     if recoveryQueueCapacity < 0 {
-      throw HybridCacheConfigurationError(field: "recoveryQueueCapacity", message: "must not be negative (got \(recoveryQueueCapacity))")
+      throw HybridCacheConfigurationError(
+        field: "recoveryQueueCapacity", message: "must not be negative (got \(recoveryQueueCapacity))")
     }
     if let remoteTimeout { try HybridCacheConfigurationError.positive(remoteTimeout, "remoteTimeout") }
     if !(1...127).contains(codec.identifier) {
-      throw HybridCacheConfigurationError(field: "codec", message: "identifier must be between 1 and 127 (got \(codec.identifier))")
+      throw HybridCacheConfigurationError(
+        field: "codec", message: "identifier must be between 1 and 127 (got \(codec.identifier))")
     }
   }
 }

@@ -52,7 +52,8 @@ extension HybridCache {
   func beginFillWrite(_ key: HybridKey, _ ticket: FillTicket) -> Bool {
     state.withLock { state in
       guard ticket.mayStore, var fill = state.fills[key.local], fill.invalidatedAt <= ticket.sequence,
-            fill.localWrites == 0 else {
+        fill.localWrites == 0
+      else {
         return false
       }
       fill.remoteWrites += 1

@@ -52,7 +52,8 @@ extension HybridCache {
     retireFillsLocked(&state, key)
     guard let entry = local.entry(forKey: key) else { return }
     if keepFallback, entry.value.usableUntil > entry.value.freshUntil,
-       let remaining = entry.remainingTimeToLive, remaining > .zero {
+      let remaining = entry.remainingTimeToLive, remaining > .zero
+    {
       var stale = entry.value
       stale.epoch = 0
       local.setValue(stale, forKey: key, timeToLive: remaining)

@@ -1,4 +1,5 @@
 import Cortado
+
 extension HybridCache {
   /// Returns the fresh value for `key`, loading it with `loader` when neither
   /// memory nor the store has one.
@@ -110,7 +111,8 @@ extension HybridCache {
         endFill(key, tickets[index], storing: nil)
         continue
       }
-      let (value, stored) = acceptRemote(entries[index], key: key, ticket: tickets[index], options: configuration.defaultOptions)
+      let (value, stored) = acceptRemote(
+        entries[index], key: key, ticket: tickets[index], options: configuration.defaultOptions)
       endFill(key, tickets[index], storing: stored)
       if stored != nil, let value { result[key.user] = value.value }
     }
@@ -269,10 +271,10 @@ extension HybridCache {
       remaining = nanoseconds
     }
     guard case .success(let envelope) = HybridEnvelope.decode(entry.bytes),
-          envelope.codecIdentifier == configuration.codec.identifier,
-          envelope.schemaVersion == configuration.schemaVersion,
-          envelope.key.utf8.elementsEqual(key.user.utf8),
-          let value = try? configuration.codec.decode(Value.self, from: envelope.payload)
+      envelope.codecIdentifier == configuration.codec.identifier,
+      envelope.schemaVersion == configuration.schemaVersion,
+      envelope.key.utf8.elementsEqual(key.user.utf8),
+      let value = try? configuration.codec.decode(Value.self, from: envelope.payload)
     else { return .rejected }
     let freshFor = _nanoseconds(milliseconds: envelope.freshForMilliseconds)
     let staleFor = _nanoseconds(milliseconds: envelope.staleForMilliseconds)

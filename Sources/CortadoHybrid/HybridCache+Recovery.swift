@@ -73,7 +73,8 @@ extension HybridCache {
         }
         do {
           let stored = try await remote {
-            try await $0.setIfNotNewer(item.key, bytes: bytes, timeToLive: .nanoseconds(remaining), createdAtMilliseconds: createdAt)
+            try await $0.setIfNotNewer(
+              item.key, bytes: bytes, timeToLive: .nanoseconds(remaining), createdAtMilliseconds: createdAt)
           }
           state.withLock { state in
             if stored {

@@ -1,4 +1,5 @@
 import Cortado
+
 extension HybridCache {
   /// Writes `value` to the store and to memory; every other instance drops
   /// its copy of the key.
@@ -18,7 +19,9 @@ extension HybridCache {
   /// - Throws: ``HybridCacheError/encodingFailed(key:underlying:)`` or
   ///   ``HybridCacheConfigurationError`` for invalid options; nothing else.
   @discardableResult
-  public func setValue(_ value: Value, forKey key: String, options: HybridCacheOptions? = nil) async throws -> HybridWriteResult {
+  public func setValue(_ value: Value, forKey key: String, options: HybridCacheOptions? = nil) async throws
+    -> HybridWriteResult
+  {
     let options = options ?? configuration.defaultOptions
     try options.validate()
     let hybridKey = makeKey(key)

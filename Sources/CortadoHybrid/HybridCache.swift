@@ -82,7 +82,9 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
   ///   field, or the field `namespace` when the store does not report
   ///   invalidations for this namespace (``RemoteCacheStore/trackedPrefixes``):
   ///   the cache would never hear of other instances' writes.
-  public init(store: some RemoteCacheStore, configuration: HybridCacheConfiguration) throws(HybridCacheConfigurationError) {
+  public init(store: some RemoteCacheStore, configuration: HybridCacheConfiguration)
+    throws(HybridCacheConfigurationError)
+  {
     try configuration.validate()
     let tracked = store.trackedPrefixes
     guard configuration.isCovered(by: tracked) else {
@@ -97,7 +99,8 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
     self.keyPrefix = configuration.keyPrefix
     self.store = store
     self.clock = CacheClock(configuration.clock)
-    var localConfiguration = Cache<String, LocalEntry<Value>>.Configuration(maximumCount: configuration.localMaximumCount)
+    var localConfiguration = Cache<String, LocalEntry<Value>>.Configuration(
+      maximumCount: configuration.localMaximumCount)
     localConfiguration.setClock(configuration.clock)
     do {
       local = try Cache(configuration: localConfiguration)
@@ -109,10 +112,11 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
     // a connect in between then still arrives as `.reconnected`, and no
     // invalidation is missed.
     let events = store.invalidations()
-    state = LockedState(HybridState(
-      reliable: store.state == .connected,
-      queue: RecoveryQueue(capacity: configuration.recoveryQueueCapacity)
-    ))
+    state = LockedState(
+      HybridState(
+        reliable: store.state == .connected,
+        queue: RecoveryQueue(capacity: configuration.recoveryQueueCapacity)
+      ))
     let consumer = Task { [weak self] in
       for await event in events {
         guard let self else { return }
@@ -138,7 +142,10 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
       state.isShutDown = true
       state.reliable = false
       state.epoch &+= 1
-      defer { state.eventTask = nil; state.replayTask = nil }
+      defer {
+        state.eventTask = nil
+        state.replayTask = nil
+      }
       return [state.eventTask, state.replayTask]
     }
     for task in tasks { task?.cancel() }
@@ -244,7 +251,8 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
 
   /// Calls the store, failing fast when it is not connected and enforcing
   /// ``HybridCacheConfiguration/remoteTimeout``. Counts skips and errors.
-  func remote<T: Sendable>(_ operation: @escaping @Sendable (any RemoteCacheStore) async throws -> T) async throws -> T {
+  func remote<T: Sendable>(_ operation: @escaping @Sendable (any RemoteCacheStore) async throws -> T) async throws -> T
+  {
     let store = self.store
     guard store.state == .connected else {
       state.withLock { $0.statistics.remoteSkips += 1 }

@@ -84,7 +84,8 @@ public protocol RemoteCacheStore: Sendable {
   ///
   /// The check and the write must be one atomic step (`RedisStore` runs one
   /// script on the server).
-  func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws -> Bool
+  func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws
+    -> Bool
 
   /// Removes `keys` (absent keys are ignored). The removal must be reported
   /// to every other store watching the keys.

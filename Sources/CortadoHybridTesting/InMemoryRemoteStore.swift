@@ -265,7 +265,8 @@ public final class InMemoryRemoteStore: RemoteCacheStore {
   public func set(_ key: String, bytes: [UInt8], timeToLive: Duration) async throws {
     try await perform { state, time in
       let milliseconds = max(timeToLive._millisecondsRoundedUp, 1)
-      state.items[key] = InMemoryRemoteServer.Item(bytes: bytes, expiresAt: _saturatingAdd(time, _nanoseconds(milliseconds: UInt64(milliseconds))))
+      state.items[key] = InMemoryRemoteServer.Item(
+        bytes: bytes, expiresAt: _saturatingAdd(time, _nanoseconds(milliseconds: UInt64(milliseconds))))
       InMemoryRemoteServer.broadcast(&state, .keys([key]), except: id)
     }
   }
@@ -273,15 +274,19 @@ public final class InMemoryRemoteStore: RemoteCacheStore {
   /// Stores `bytes` unless the stored envelope is newer: exactly the
   /// contract (and the Lua script) of
   /// ``RemoteCacheStore/setIfNotNewer(_:bytes:timeToLive:createdAtMilliseconds:)``.
-  public func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws -> Bool {
+  public func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64)
+    async throws -> Bool
+  {
     try await perform { state, time in
       InMemoryRemoteServer.expireIfDue(&state, key, at: time)
       if let stored = state.items[key]?.bytes, let storedCreatedAt = Self.createdAt(of: stored),
-         storedCreatedAt > createdAtMilliseconds {
+        storedCreatedAt > createdAtMilliseconds
+      {
         return false
       }
       let milliseconds = max(timeToLive._millisecondsRoundedUp, 1)
-      state.items[key] = InMemoryRemoteServer.Item(bytes: bytes, expiresAt: _saturatingAdd(time, _nanoseconds(milliseconds: UInt64(milliseconds))))
+      state.items[key] = InMemoryRemoteServer.Item(
+        bytes: bytes, expiresAt: _saturatingAdd(time, _nanoseconds(milliseconds: UInt64(milliseconds))))
       InMemoryRemoteServer.broadcast(&state, .keys([key]), except: id)
       return true
     }
@@ -297,7 +302,8 @@ public final class InMemoryRemoteStore: RemoteCacheStore {
 
   /// A new stream of this connection's events.
   public func invalidations() -> AsyncStream<RemoteCacheEvent> {
-    let (stream, continuation) = AsyncStream.makeStream(of: RemoteCacheEvent.self, bufferingPolicy: .bufferingNewest(10_000))
+    let (stream, continuation) = AsyncStream.makeStream(
+      of: RemoteCacheEvent.self, bufferingPolicy: .bufferingNewest(10_000))
     let subscription = server.state.withLock { state -> UInt64 in
       state.nextID += 1
       state.connections[id, default: InMemoryRemoteServer.Connection()].subscribers[state.nextID] = continuation
@@ -314,7 +320,8 @@ public final class InMemoryRemoteStore: RemoteCacheStore {
   /// The creation time in an envelope's fixed header, as the Lua script reads it.
   static func createdAt(of bytes: [UInt8]) -> Int64? {
     guard bytes.count >= HybridEnvelope.headerSize,
-          bytes[0] == HybridEnvelope.magic[0], bytes[1] == HybridEnvelope.magic[1] else { return nil }
+      bytes[0] == HybridEnvelope.magic[0], bytes[1] == HybridEnvelope.magic[1]
+    else { return nil }
     var value: UInt64 = 0
     for index in 0..<8 {
       value |= UInt64(bytes[HybridEnvelope.createdAtOffset + index]) << (8 * UInt64(index))
@@ -324,7 +331,8 @@ public final class InMemoryRemoteStore: RemoteCacheStore {
 
   /// Fails fast when not connected, else waits the latency, consumes an
   /// injected failure, and runs `body` on the server's state.
-  private func perform<R: Sendable>(_ body: @Sendable (inout InMemoryRemoteServer.State, Int64) -> R) async throws -> R {
+  private func perform<R: Sendable>(_ body: @Sendable (inout InMemoryRemoteServer.State, Int64) -> R) async throws -> R
+  {
     let admitted: Duration? = withConnection { connection in
       guard connection.state == .connected else {
         connection.rejectedCallCount += 1

@@ -68,7 +68,9 @@ public enum RemoteCacheStoreContract {
 
   static func checkReadsAndWrites(_ subject: Subject) async throws {
     let store = subject.writer
-    let a = freshKey(subject), b = freshKey(subject), missing = freshKey(subject)
+    let a = freshKey(subject)
+    let b = freshKey(subject)
+    let missing = freshKey(subject)
     defer { Task { [store] in try? await store.remove([a, b]) } }
 
     try expect(try await store.get(missing) == nil, "get", "a key never written is not nil")
@@ -100,7 +102,9 @@ public enum RemoteCacheStoreContract {
     let store = subject.writer
     let key = freshKey(subject)
     defer { Task { [store] in try? await store.remove([key]) } }
-    let older = envelope(createdAt: 1_000), same = envelope(createdAt: 2_000), newer = envelope(createdAt: 3_000)
+    let older = envelope(createdAt: 1_000)
+    let same = envelope(createdAt: 2_000)
+    let newer = envelope(createdAt: 3_000)
 
     try expect(
       try await store.setIfNotNewer(key, bytes: same, timeToLive: .seconds(60), createdAtMilliseconds: 2_000),
@@ -123,7 +127,8 @@ public enum RemoteCacheStoreContract {
   }
 
   static func checkInvalidations(_ subject: Subject, timeout: Duration) async throws {
-    let mine = freshKey(subject), theirs = freshKey(subject)
+    let mine = freshKey(subject)
+    let theirs = freshKey(subject)
     let writerEvents = EventsBox(subject.writer.invalidations())
     let observerEvents = EventsBox(subject.observer.invalidations())
     defer {
@@ -163,7 +168,7 @@ public enum RemoteCacheStoreContract {
     var bytes = [UInt8](repeating: 0, count: HybridEnvelope.headerSize)
     bytes[0] = HybridEnvelope.magic[0]
     bytes[1] = HybridEnvelope.magic[1]
-    for index in 0 ..< 8 {
+    for index in 0..<8 {
       bytes[HybridEnvelope.createdAtOffset + index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * Int64(index)))
     }
     return bytes

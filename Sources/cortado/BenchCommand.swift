@@ -82,10 +82,12 @@ struct BenchCommand: ParsableCommand {
     var report = try Benchmark.run(configuration, progress: progress)
     if !noMemory {
       let executable = ExecutablePath.current()
-      progress.begin("memory per entry (child processes)", total: configuration.implementations.count, unit: "implementations")
+      progress.begin(
+        "memory per entry (child processes)", total: configuration.implementations.count, unit: "implementations")
       for (index, implementation) in configuration.implementations.enumerated() {
-        report.memory.append(try MemoryProbe.measureInChildProcess(
-          executable: executable, implementation: implementation, entries: memoryEntries))
+        report.memory.append(
+          try MemoryProbe.measureInChildProcess(
+            executable: executable, implementation: implementation, entries: memoryEntries))
         progress.update(fraction: nil, count: index + 1)
       }
       progress.finish()

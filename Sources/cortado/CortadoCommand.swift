@@ -11,7 +11,9 @@ struct CortadoCommand: ParsableCommand {
       With no subcommand, runs a short tour: every policy on built-in synthetic traces \
       (tables and an SVG chart), then a quick throughput comparison.
       """,
-    subcommands: [TourCommand.self, SimulateCommand.self, BenchCommand.self, SoakCommand.self, MemoryProbeCommand.self],
+    subcommands: [
+      TourCommand.self, SimulateCommand.self, BenchCommand.self, SoakCommand.self, MemoryProbeCommand.self,
+    ],
     defaultSubcommand: TourCommand.self
   )
 

@@ -32,7 +32,9 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: ArgumentHelp("A trace file.", valueName: "path"))
   var trace: String?
 
-  @Option(help: ArgumentHelp("The trace file's format: text, csv, oracle-general or arc (default: text).", valueName: "format"))
+  @Option(
+    help: ArgumentHelp(
+      "The trace file's format: text, csv, oracle-general or arc (default: text).", valueName: "format"))
   var format: String?
 
   @Option(help: "csv: the 1-based column holding the key.")
@@ -50,13 +52,21 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: ArgumentHelp("A seeded synthetic trace instead of a file (see above).", valueName: "spec"))
   var synthetic: String?
 
-  @Option(help: ArgumentHelp("Comma-separated policies: w-tinylfu, lru, lfu, fifo, random, optimal (default: all).", valueName: "list"))
+  @Option(
+    help: ArgumentHelp(
+      "Comma-separated policies: w-tinylfu, lru, lfu, fifo, random, optimal (default: all).", valueName: "list"))
   var policy: String?
 
-  @Option(help: ArgumentHelp("Comma-separated capacities in entries (k/m suffixes allowed), or total size with --weighted.", valueName: "list"))
+  @Option(
+    help: ArgumentHelp(
+      "Comma-separated capacities in entries (k/m suffixes allowed), or total size with --weighted.", valueName: "list")
+  )
   var capacity: String?
 
-  @Option(name: .customLong("capacity-fraction"), help: ArgumentHelp("Comma-separated capacities as fractions of the distinct keys (or bytes with --weighted).", valueName: "list"))
+  @Option(
+    name: .customLong("capacity-fraction"),
+    help: ArgumentHelp(
+      "Comma-separated capacities as fractions of the distinct keys (or bytes with --weighted).", valueName: "list"))
   var capacityFraction: String?
 
   @Flag(help: "Use object sizes as cost: capacities bound the total size (size-aware traces only).")

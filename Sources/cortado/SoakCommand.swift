@@ -19,13 +19,16 @@ struct SoakCommand: ParsableCommand {
   @Option(help: "How long to run.") var seconds = 60
   @Flag(inversion: .prefixedNo, help: "Whether the process-wide sweeper runs.") var sweeper = true
   @Option(help: "Writing threads.") var threads = 2
-  @Option(help: "The cache's bound (far above what the lifetime keeps live: expiry, not eviction, must keep memory flat).") var maximumCount = 1_000_000
+  @Option(
+    help: "The cache's bound (far above what the lifetime keeps live: expiry, not eviction, must keep memory flat).")
+  var maximumCount = 1_000_000
   @Option(help: "The entries' lifetime.") var ttlMilliseconds = 50
 
   func run() throws {
     let footprint = Soak.emptyFootprint()
     let footprintLimit = 64 << 10
-    print("empty cache bounded to 2^40 entries: \(footprint.bytesPerCache) bytes resident each (limit \(footprintLimit))")
+    print(
+      "empty cache bounded to 2^40 entries: \(footprint.bytesPerCache) bytes resident each (limit \(footprintLimit))")
     withExtendedLifetime(footprint.caches) {}
     var configuration = SoakConfiguration()
     configuration.duration = .seconds(seconds)
@@ -33,7 +36,9 @@ struct SoakCommand: ParsableCommand {
     configuration.threads = threads
     configuration.maximumCount = maximumCount
     configuration.timeToLive = .milliseconds(ttlMilliseconds)
-    print("soak: \(seconds) s, sweeper \(sweeper ? "on" : "off"), \(threads) threads, bound \(maximumCount), ttl \(ttlMilliseconds) ms")
+    print(
+      "soak: \(seconds) s, sweeper \(sweeper ? "on" : "off"), \(threads) threads, bound \(maximumCount), ttl \(ttlMilliseconds) ms"
+    )
     let report = try Soak.run(configuration) { print($0) }
     print(report.summary)
     if !report.passed || footprint.bytesPerCache > footprintLimit { throw ExitCode.failure }

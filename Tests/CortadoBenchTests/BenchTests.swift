@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CortadoBench
 
 @Suite("Benchmark")
@@ -10,16 +11,28 @@ struct BenchTests {
     cache.setValue("one", forKey: 1)
     cache.setValue("two", forKey: 2)
     #expect(cache.value(forKey: 1) == "one")  // 1 is now the most recent
-    cache.setValue("three", forKey: 3)        // evicts 2
+    cache.setValue("three", forKey: 3)  // evicts 2
     #expect(cache.value(forKey: 2) == nil)
     #expect(cache.value(forKey: 1) == "one")
     #expect(cache.value(forKey: 3) == "three")
-    cache.setValue("uno", forKey: 1)          // replace, no eviction
+    cache.setValue("uno", forKey: 1)  // replace, no eviction
     #expect(cache.count == 2)
     #expect(cache.value(forKey: 1) == "uno")
     var loads = 0
-    #expect(cache.value(forKey: 4, orInsert: { loads += 1; return "four" }) == "four")
-    #expect(cache.value(forKey: 4, orInsert: { loads += 1; return "again" }) == "four")
+    #expect(
+      cache.value(
+        forKey: 4,
+        orInsert: {
+          loads += 1
+          return "four"
+        }) == "four")
+    #expect(
+      cache.value(
+        forKey: 4,
+        orInsert: {
+          loads += 1
+          return "again"
+        }) == "four")
     #expect(loads == 1)
   }
 
@@ -67,21 +80,26 @@ struct BenchTests {
     #expect(report.measurement(.cortado, .write, threads: 1)?.hitRatio == nil)
   }
 
-  static func measurement(_ implementation: BenchImplementation, _ workload: BenchWorkload, _ threads: Int, _ rate: Double) -> BenchMeasurement {
-    BenchMeasurement(implementation: implementation, workload: workload, threads: threads,
-                     operationsPerSecond: rate, rounds: [rate], hitRatio: nil)
+  static func measurement(
+    _ implementation: BenchImplementation, _ workload: BenchWorkload, _ threads: Int, _ rate: Double
+  ) -> BenchMeasurement {
+    BenchMeasurement(
+      implementation: implementation, workload: workload, threads: threads,
+      operationsPerSecond: rate, rounds: [rate], hitRatio: nil)
   }
 
   static func syntheticReport() -> BenchReport {
-    BenchReport(configuration: BenchConfiguration(), measurements: [
-      measurement(.dictionary, .read, 1, 50e6),          // 20 ns
-      measurement(.cortadoNoTTL, .read, 1, 25e6),        // 40 ns: 2.0×, met
-      measurement(.cortado, .read, 1, 10e6),             // 100 ns: 5.0×, missed
-      measurement(.cortado, .read, 2, 19e6),             // 1.9× scaling, met
-      measurement(.cortado, .mixed, 2, 9e6),
-      measurement(.lockedDictionary, .mixed, 2, 3e6),    // 3.0×, met
-      measurement(.nsCache, .mixed, 2, 1e6),
-    ], memory: [], machine: MachineDescription(processor: "test", processorCount: 2, operatingSystem: "test"))
+    BenchReport(
+      configuration: BenchConfiguration(),
+      measurements: [
+        measurement(.dictionary, .read, 1, 50e6),  // 20 ns
+        measurement(.cortadoNoTTL, .read, 1, 25e6),  // 40 ns: 2.0×, met
+        measurement(.cortado, .read, 1, 10e6),  // 100 ns: 5.0×, missed
+        measurement(.cortado, .read, 2, 19e6),  // 1.9× scaling, met
+        measurement(.cortado, .mixed, 2, 9e6),
+        measurement(.lockedDictionary, .mixed, 2, 3e6),  // 3.0×, met
+        measurement(.nsCache, .mixed, 2, 1e6),
+      ], memory: [], machine: MachineDescription(processor: "test", processorCount: 2, operatingSystem: "test"))
   }
 
   @Test("the performance goals are computed from the medians, met or not")
@@ -111,7 +129,11 @@ struct BenchTests {
     let parsed = try JSONSerialization.jsonObject(with: Data(BenchOutput.json(report).utf8)) as? [String: Any]
     let throughput = try #require(parsed?["throughput"] as? [[String: Any]])
     #expect(throughput.count == report.measurements.count)
-    #expect(Set(throughput[0].keys) == ["implementation", "workload", "threads", "opsPerSecond", "nsPerOp", "cpuNsPerOp", "ratioToBestBaseline", "hitRatio", "rounds"])
+    #expect(
+      Set(throughput[0].keys) == [
+        "implementation", "workload", "threads", "opsPerSecond", "nsPerOp", "cpuNsPerOp", "ratioToBestBaseline",
+        "hitRatio", "rounds",
+      ])
     let memory = try #require(parsed?["memory"] as? [[String: Any]])
     #expect(memory.first?["bytesPerEntry"] as? Double == 80)
     #expect(memory.first?["overheadPerEntry"] as? Double == 64)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CortadoBench
 
 @Suite("CSV trace reader")
@@ -16,12 +17,13 @@ struct CSVReaderTests {
     let file = try TemporaryFile(lines.joined(separator: "\n"))
     let options = CSVOptions(keyColumn: 2, sizeColumn: 3, hasHeader: true)
     let requests = try readAll(try CSVTraceReader(path: file.path, options: options))
-    #expect(requests == [
-      TraceRequest(key: key("a"), size: 100),
-      TraceRequest(key: key("b,c"), size: 200),
-      TraceRequest(key: key("say \"hi\""), size: 300),
-      TraceRequest(key: key("a"), size: 7),
-    ])
+    #expect(
+      requests == [
+        TraceRequest(key: key("a"), size: 100),
+        TraceRequest(key: key("b,c"), size: 200),
+        TraceRequest(key: key("say \"hi\""), size: 300),
+        TraceRequest(key: key("a"), size: 7),
+      ])
   }
 
   @Test("the key may be the last column; sizes default to 1; other delimiters")
@@ -32,17 +34,18 @@ struct CSVReaderTests {
     #expect(requests == [TraceRequest(key: key("k1")), TraceRequest(key: key("k2"))])
   }
 
-  @Test("malformed lines are reported with their line numbers",
-        arguments: [
-          ("1,a,1\n2\n", 2),                 // the key column is missing
-          ("1,a,1\n2,b,1\n3,\"open,1\n", 3),  // unterminated quote
-          ("1,\"a\"x,1\n", 1),               // text after a closing quote
-          ("1,a,xyz\n", 1),                  // size is not a number
-          ("1,a,-5\n", 1),                   // size is negative
-          ("1,a,1\n\n1,,1\n", 3),            // empty key (line 2 is blank)
-          ("1,a\n", 1),                      // the size column is missing
-          ("1,a,99999999999\n", 1),          // size beyond UInt32
-        ])
+  @Test(
+    "malformed lines are reported with their line numbers",
+    arguments: [
+      ("1,a,1\n2\n", 2),  // the key column is missing
+      ("1,a,1\n2,b,1\n3,\"open,1\n", 3),  // unterminated quote
+      ("1,\"a\"x,1\n", 1),  // text after a closing quote
+      ("1,a,xyz\n", 1),  // size is not a number
+      ("1,a,-5\n", 1),  // size is negative
+      ("1,a,1\n\n1,,1\n", 3),  // empty key (line 2 is blank)
+      ("1,a\n", 1),  // the size column is missing
+      ("1,a,99999999999\n", 1),  // size beyond UInt32
+    ])
   func malformed(text: String, line: Int) throws {
     let file = try TemporaryFile(text)
     let reader = try CSVTraceReader(path: file.path, options: CSVOptions(keyColumn: 2, sizeColumn: 3))

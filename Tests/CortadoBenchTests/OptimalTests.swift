@@ -1,5 +1,6 @@
 import Cortado
 import Testing
+
 @testable import CortadoBench
 
 @Suite("Belady's optimum")
@@ -67,8 +68,9 @@ struct OptimalTests {
       let length = 4 + Int(generator.next() % 7)
       let keys = (0..<length).map { _ in generator.next() % 4 }
       for capacity in 1...3 {
-        #expect(optimalHits(keys, capacity: capacity) == bruteForce(keys, capacity: capacity),
-                "keys \(keys), capacity \(capacity)")
+        #expect(
+          optimalHits(keys, capacity: capacity) == bruteForce(keys, capacity: capacity),
+          "keys \(keys), capacity \(capacity)")
       }
     }
   }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CortadoBench
 
 @Suite("oracleGeneral trace reader")
@@ -15,18 +16,20 @@ struct OracleGeneralReaderTests {
 
   @Test("reads hand-built 24-byte little-endian records")
   func handBuilt() throws {
-    let bytes = Self.record(time: 1, id: 0x0102_0304_0506_0708, size: 4096, next: 2)
+    let bytes =
+      Self.record(time: 1, id: 0x0102_0304_0506_0708, size: 4096, next: 2)
       + Self.record(time: 2, id: 9, size: 1, next: -1)
       + Self.record(time: 3, id: 0x0102_0304_0506_0708, size: 4096, next: -1)
     #expect(bytes.count == 72)
     #expect(Array(bytes[4..<12]) == [8, 7, 6, 5, 4, 3, 2, 1])  // the id, little-endian
     let file = try TemporaryFile(bytes: bytes)
     let reader = try OracleGeneralTraceReader(path: file.path)
-    #expect(try readAll(reader) == [
-      TraceRequest(key: 0x0102_0304_0506_0708, size: 4096),
-      TraceRequest(key: 9, size: 1),
-      TraceRequest(key: 0x0102_0304_0506_0708, size: 4096),
-    ])
+    #expect(
+      try readAll(reader) == [
+        TraceRequest(key: 0x0102_0304_0506_0708, size: 4096),
+        TraceRequest(key: 9, size: 1),
+        TraceRequest(key: 0x0102_0304_0506_0708, size: 4096),
+      ])
     #expect(reader.fractionRead == 1)
   }
 
@@ -44,7 +47,8 @@ struct OracleGeneralReaderTests {
 
   @Test("a trailing partial record is an error naming the record")
   func truncated() throws {
-    let bytes = Self.record(time: 1, id: 1, size: 1, next: -1) + Self.record(time: 2, id: 2, size: 1, next: -1)
+    let bytes =
+      Self.record(time: 1, id: 1, size: 1, next: -1) + Self.record(time: 2, id: 2, size: 1, next: -1)
       + Array(repeating: 0, count: 10)
     let file = try TemporaryFile(bytes: bytes)
     let reader = try OracleGeneralTraceReader(path: file.path)

@@ -1,16 +1,19 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
 @testable import CortadoBench
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
 
 @Suite("Tables, JSON and charts")
 struct OutputTests {
   static func report() throws -> SimulationReport {
     let spec = try SyntheticSpec(parsing: "zipf:keys=500,length=5000")
-    return try Simulator.run(SimulationConfiguration(
-      source: .synthetic(spec), policies: SimulatedPolicy.all(seed: 1), capacities: .counts([10, 50, 100])))
+    return try Simulator.run(
+      SimulationConfiguration(
+        source: .synthetic(spec), policies: SimulatedPolicy.all(seed: 1), capacities: .counts([10, 50, 100])))
   }
 
   @Test("--json is an array of {policy, capacity, requests, hits, hitRatio} with the right types")
@@ -78,9 +81,11 @@ struct OutputTests {
 
   @Test("several panels, one per trace, with text escaped")
   func panels() throws {
-    let panel = ChartPanel(title: "a <b> & c", xLabel: "capacity", series: [
-      ChartSeries(name: "lru", isDashed: false, points: [ChartPoint(x: 1, y: 0.1), ChartPoint(x: 2, y: 0.2)]),
-    ])
+    let panel = ChartPanel(
+      title: "a <b> & c", xLabel: "capacity",
+      series: [
+        ChartSeries(name: "lru", isDashed: false, points: [ChartPoint(x: 1, y: 0.1), ChartPoint(x: 2, y: 0.2)])
+      ])
     let svg = HitRatioChart.svg(panels: [panel, panel, panel], title: "t")
     #expect(svg.components(separatedBy: "<g class=\"panel\">").count == 4)
     #expect(svg.contains("a &lt;b&gt; &amp; c"))

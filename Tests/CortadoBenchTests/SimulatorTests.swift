@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CortadoBench
 
 @Suite("Simulator")
@@ -10,9 +11,10 @@ struct SimulatorTests {
     // Capacity 2, A B C A B D A D B C. LRU: the only hit is D at position 7
     // (every other key was evicted just before its return); FIFO likewise.
     let file = try TemporaryFile(Self.handTrace)
-    let report = try Simulator.run(SimulationConfiguration(
-      source: .file(path: file.path, format: .text), policies: SimulatedPolicy.parseList("lru,fifo,optimal", seed: 1),
-      capacities: .counts([2])))
+    let report = try Simulator.run(
+      SimulationConfiguration(
+        source: .file(path: file.path, format: .text), policies: SimulatedPolicy.parseList("lru,fifo,optimal", seed: 1),
+        capacities: .counts([2])))
     #expect(report.requests == 10)
     #expect(report.distinctKeys == 4)
     #expect(report.result(policy: "lru", capacity: 2)?.hits == 1)
@@ -23,8 +25,9 @@ struct SimulatorTests {
   @Test("the optimum is an upper bound for every policy")
   func optimalIsUpperBound() throws {
     let spec = try SyntheticSpec(parsing: "zipf:alpha=0.9,keys=2000,length=30000")
-    let report = try Simulator.run(SimulationConfiguration(
-      source: .synthetic(spec), policies: SimulatedPolicy.all(seed: 1), capacities: .counts([20, 100, 500])))
+    let report = try Simulator.run(
+      SimulationConfiguration(
+        source: .synthetic(spec), policies: SimulatedPolicy.all(seed: 1), capacities: .counts([20, 100, 500])))
     for capacity in report.capacities {
       let optimal = try #require(report.result(policy: "optimal", capacity: capacity))
       for result in report.results where result.capacity == capacity {
@@ -38,9 +41,11 @@ struct SimulatorTests {
   func parallelismInvariant() throws {
     let spec = try SyntheticSpec(parsing: "scan:hot=500,scan=300,period=1000,length=200000")
     func run(_ parallelism: Int?) throws -> [SimulationResult] {
-      try Simulator.run(SimulationConfiguration(
-        source: .synthetic(spec), policies: SimulatedPolicy.all(seed: 3), capacities: .counts([100, 400]),
-        parallelism: parallelism)).results
+      try Simulator.run(
+        SimulationConfiguration(
+          source: .synthetic(spec), policies: SimulatedPolicy.all(seed: 3), capacities: .counts([100, 400]),
+          parallelism: parallelism)
+      ).results
     }
     let sequential = try run(1)
     #expect(try run(nil) == sequential)
@@ -50,17 +55,19 @@ struct SimulatorTests {
   @Test("capacity fractions resolve against the distinct keys")
   func fractions() throws {
     let spec = try SyntheticSpec(parsing: "loop:keys=1000,length=5000")
-    let report = try Simulator.run(SimulationConfiguration(
-      source: .synthetic(spec), policies: [.optimal], capacities: .fractions([0.5, 0.1, 0.0001])))
+    let report = try Simulator.run(
+      SimulationConfiguration(
+        source: .synthetic(spec), policies: [.optimal], capacities: .fractions([0.5, 0.1, 0.0001])))
     #expect(report.capacities == [1, 100, 500])
   }
 
   @Test("--limit replays only the first requests")
   func limit() throws {
     let file = try TemporaryFile(Self.handTrace)
-    let report = try Simulator.run(SimulationConfiguration(
-      source: .file(path: file.path, format: .text), policies: [.optimal, .cortado(.lru)],
-      capacities: .counts([2]), limit: 5))
+    let report = try Simulator.run(
+      SimulationConfiguration(
+        source: .file(path: file.path, format: .text), policies: [.optimal, .cortado(.lru)],
+        capacities: .counts([2]), limit: 5))
     #expect(report.requests == 5)
     #expect(report.result(policy: "optimal", capacity: 2)?.hits == 2)
   }
@@ -69,9 +76,11 @@ struct SimulatorTests {
   func weighted() throws {
     let requests = (0..<3000).map { TraceRequest(key: UInt64($0 % 50), size: UInt32(1 + $0 % 50)) }
     let file = try TemporaryFile(bytes: OracleGeneralTraceReader.encode(requests))
-    let report = try Simulator.run(SimulationConfiguration(
-      source: .file(path: file.path, format: .oracleGeneral), policies: SimulatedPolicy.parseList("lru,optimal", seed: 1),
-      capacities: .counts([600]), weighted: true))
+    let report = try Simulator.run(
+      SimulationConfiguration(
+        source: .file(path: file.path, format: .oracleGeneral),
+        policies: SimulatedPolicy.parseList("lru,optimal", seed: 1),
+        capacities: .counts([600]), weighted: true))
     #expect(report.policies == ["lru", "optimal-heuristic"])
     #expect(report.result(policy: "optimal-heuristic", capacity: 600)!.hits > 0)
     #expect(SimulationOutput.table(report).contains("not a strict bound"))
@@ -81,7 +90,8 @@ struct SimulatorTests {
   func weightedNeedsSizes() throws {
     let file = try TemporaryFile(Self.handTrace)
     let error = #expect(throws: TraceError.self) {
-      try Simulator.run(SimulationConfiguration(source: .file(path: file.path, format: .text), policies: [.optimal], weighted: true))
+      try Simulator.run(
+        SimulationConfiguration(source: .file(path: file.path, format: .text), policies: [.optimal], weighted: true))
     }
     #expect(error?.description.contains("--weighted needs object sizes") == true)
   }
@@ -90,7 +100,9 @@ struct SimulatorTests {
   func emptyTrace() throws {
     let file = try TemporaryFile("\n\n")
     #expect(throws: SimulationError.self) {
-      try Simulator.run(SimulationConfiguration(source: .file(path: file.path, format: .text), policies: [.cortado(.lru)], capacities: .counts([1])))
+      try Simulator.run(
+        SimulationConfiguration(
+          source: .file(path: file.path, format: .text), policies: [.cortado(.lru)], capacities: .counts([1])))
     }
   }
 
@@ -98,7 +110,10 @@ struct SimulatorTests {
   func malformedStops() throws {
     let file = try TemporaryFile("0 4 0 0\n1 2 0 0\noops\n")
     let error = #expect(throws: TraceError.self) {
-      try Simulator.run(SimulationConfiguration(source: .file(path: file.path, format: .arc), policies: SimulatedPolicy.all(seed: 1), capacities: .counts([2])))
+      try Simulator.run(
+        SimulationConfiguration(
+          source: .file(path: file.path, format: .arc), policies: SimulatedPolicy.all(seed: 1), capacities: .counts([2])
+        ))
     }
     #expect(malformedLine(error) == 3)
   }

@@ -1,5 +1,6 @@
 import Cortado
 import Testing
+
 @testable import CortadoBench
 
 @Suite("Synthetic traces")
@@ -8,8 +9,11 @@ struct SyntheticTraceTests {
     try readAll(try SyntheticSpec(parsing: text, seed: seed).makeReader()).map(\.key)
   }
 
-  @Test("every generator is deterministic for a seed, and the seed matters",
-        arguments: ["zipf:length=5000", "scan:length=5000,hot=100,scan=50,period=200", "shift:length=5000,period=1000,step=10"])
+  @Test(
+    "every generator is deterministic for a seed, and the seed matters",
+    arguments: [
+      "zipf:length=5000", "scan:length=5000,hot=100,scan=50,period=200", "shift:length=5000,period=1000,step=10",
+    ])
   func seeded(spec: String) throws {
     #expect(try keys(spec) == keys(spec))
     #expect(try keys(spec, seed: 1) != keys(spec, seed: 2))
@@ -69,14 +73,15 @@ struct SyntheticTraceTests {
     #expect(parsed.alpha == 0.8 && parsed.keys == 1_000 && parsed.length == 50)
   }
 
-  @Test("invalid specifications are errors that say what is wrong",
-        arguments: [
-          ("bogus", "unknown generator 'bogus'"),
-          ("zipf:step=3", "'zipf' has no parameter 'step'"),
-          ("loop:keys=0", "keys must be a positive integer"),
-          ("zipf:alpha=-1", "alpha must be a number"),
-          ("zipf:length", "'length' is not name=value"),
-        ])
+  @Test(
+    "invalid specifications are errors that say what is wrong",
+    arguments: [
+      ("bogus", "unknown generator 'bogus'"),
+      ("zipf:step=3", "'zipf' has no parameter 'step'"),
+      ("loop:keys=0", "keys must be a positive integer"),
+      ("zipf:alpha=-1", "alpha must be a number"),
+      ("zipf:length", "'length' is not name=value"),
+    ])
   func invalid(text: String, message: String) throws {
     let error = #expect(throws: TraceError.self) { try SyntheticSpec(parsing: text) }
     #expect(error?.description.contains(message) == true)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import CortadoBench
 
 /// A file in the temporary directory, removed when the value is released.
@@ -6,7 +7,8 @@ final class TemporaryFile {
   let path: String
 
   init(bytes: [UInt8], suffix: String = ".trace") throws {
-    path = FileManager.default.temporaryDirectory
+    path =
+      FileManager.default.temporaryDirectory
       .appendingPathComponent("cortado-test-\(UUID().uuidString)\(suffix)").path
     try Data(bytes).write(to: URL(fileURLWithPath: path))
   }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CortadoBench
 
 @Suite("Text and ARC trace readers")
@@ -55,14 +56,15 @@ struct TextAndARCReaderTests {
     #expect(requests.map(\.key) == [0, 1, 2, 10, 11, 7])
   }
 
-  @Test("arc: malformed lines are reported with their line numbers",
-        arguments: [
-          ("0 1 0 0\n5 x 0 0\n", 2),
-          ("0 1 0 0\n\n7\n", 3),
-          ("1 0 0 0\n", 1),
-          ("-4 2 0 0\n", 1),
-          ("0 1 0 0\n2 99999999999999999999999 0 0\n", 2),
-        ])
+  @Test(
+    "arc: malformed lines are reported with their line numbers",
+    arguments: [
+      ("0 1 0 0\n5 x 0 0\n", 2),
+      ("0 1 0 0\n\n7\n", 3),
+      ("1 0 0 0\n", 1),
+      ("-4 2 0 0\n", 1),
+      ("0 1 0 0\n2 99999999999999999999999 0 0\n", 2),
+    ])
   func arcMalformed(text: String, line: Int) throws {
     let file = try TemporaryFile(text)
     let reader = try ARCTraceReader(path: file.path)
@@ -71,8 +73,9 @@ struct TextAndARCReaderTests {
     #expect(error?.description.hasPrefix("\(file.path):\(line): ") == true)
   }
 
-  @Test("gzip-compressed traces are read through gzip",
-        .enabled(if: FileManagerCheck.executableExists("gzip")))
+  @Test(
+    "gzip-compressed traces are read through gzip",
+    .enabled(if: FileManagerCheck.executableExists("gzip")))
   func gzipTrace() throws {
     let plain = try TemporaryFile("a\nb\na\n", suffix: ".txt")
     #expect(FileManagerCheck.run("gzip", ["-k", plain.path]) == 0)

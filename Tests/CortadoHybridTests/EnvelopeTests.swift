@@ -58,7 +58,8 @@ struct EnvelopeTests {
     // A key that is not UTF-8.
     var invalidKey = HybridEnvelope(
       codecIdentifier: 1, createdAtMilliseconds: 0, freshForMilliseconds: 0,
-      staleForMilliseconds: 0, schemaVersion: 0, key: "ab", payload: []).encoded()
+      staleForMilliseconds: 0, schemaVersion: 0, key: "ab", payload: []
+    ).encoded()
     invalidKey[invalidKey.count - 3] = 0xFF
     #expect(HybridEnvelope.decode(invalidKey) == .failure(.malformed))
   }
@@ -76,8 +77,13 @@ struct EnvelopeTests {
     for round in 0..<5_000 {
       var bytes: [UInt8]
       if round % 2 == 0 {
-        bytes = (0..<Int.random(in: 0...64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        if bytes.count >= 3, round % 4 == 0 { bytes[0] = 0xC0; bytes[1] = 0xDA; bytes[2] = 1 }
+        bytes = (0..<Int.random(in: 0...64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator)
+        }
+        if bytes.count >= 3, round % 4 == 0 {
+          bytes[0] = 0xC0
+          bytes[1] = 0xDA
+          bytes[2] = 1
+        }
       } else {
         bytes = valid
         for _ in 0..<Int.random(in: 1...4, using: &generator) {
@@ -107,7 +113,10 @@ struct EnvelopeTests {
   }
 
   @Test func jsonCodecRoundTrip() throws {
-    struct User: Codable, Equatable { var name: String; var age: Int }
+    struct User: Codable, Equatable {
+      var name: String
+      var age: Int
+    }
     let codec = JSONValueCodec()
     let bytes = try codec.encode(User(name: "Ada", age: 36))
     #expect(try codec.decode(User.self, from: bytes) == User(name: "Ada", age: 36))

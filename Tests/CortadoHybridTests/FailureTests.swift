@@ -14,7 +14,11 @@ struct FailureTests {
     let (b, storeB) = try world.instance()
     storeB.failNextCalls(1)
     let loads = Counter()
-    #expect(try await b.loadValue(forKey: "k") { _ in loads.increment(); return "loaded" } == "loaded")
+    #expect(
+      try await b.loadValue(forKey: "k") { _ in
+        loads.increment()
+        return "loaded"
+      } == "loaded")
     #expect(loads.value == 1)
     #expect(b.statistics.remoteErrors == 1)
     #expect(b.statistics.remoteWrites == 1)  // the fill's write went through
@@ -29,7 +33,11 @@ struct FailureTests {
     let (a, store) = try world.instance(world.configuration { $0.remoteTimeout = .milliseconds(20) })
     store.latency = .seconds(60)
     let loads = Counter()
-    #expect(try await a.loadValue(forKey: "k") { _ in loads.increment(); return "loaded" } == "loaded")
+    #expect(
+      try await a.loadValue(forKey: "k") { _ in
+        loads.increment()
+        return "loaded"
+      } == "loaded")
     #expect(loads.value == 1)
     #expect(a.statistics.remoteErrors == 2)  // the read and the fill's write
     #expect(try await a.setValue("v", forKey: "j") == .queued)
@@ -41,7 +49,11 @@ struct FailureTests {
     store.latency = .seconds(3_600)  // any call that reached it would hang the test
     store.disconnect()
     let loads = Counter()
-    #expect(try await a.loadValue(forKey: "k") { _ in loads.increment(); return "loaded" } == "loaded")
+    #expect(
+      try await a.loadValue(forKey: "k") { _ in
+        loads.increment()
+        return "loaded"
+      } == "loaded")
     #expect(await a.value(forKey: "j") == nil)
     #expect(try await a.setValue("v", forKey: "j") == .queued)
     #expect(await a.removeValue(forKey: "x") == .queued)
@@ -59,7 +71,11 @@ struct FailureTests {
       failSafe: .init(maximumStaleness: .seconds(30), throttle: .seconds(5)))
     let (a, store) = try world.instance(world.configuration(timeToLive: .seconds(10), failSafe: options.failSafe))
     let loads = Counter()
-    #expect(try await a.loadValue(forKey: "k") { _ in loads.increment(); return "v1" } == "v1")
+    #expect(
+      try await a.loadValue(forKey: "k") { _ in
+        loads.increment()
+        return "v1"
+      } == "v1")
 
     // Disconnect: the epoch moves, memory is no longer fresh, the store is not asked.
     let epoch = a.invalidationEpoch
@@ -69,21 +85,36 @@ struct FailureTests {
     #expect(await a.value(forKey: "k") == nil)
 
     // The loader fails too: the stale value is served...
-    #expect(try await a.loadValue(forKey: "k") { _ in loads.increment(); throw LoaderFailure() } == "v1")
+    #expect(
+      try await a.loadValue(forKey: "k") { _ in
+        loads.increment()
+        throw LoaderFailure()
+      } == "v1")
     #expect(loads.value == 2)
     #expect(a.statistics.failSafeFallbacks == 1)
     // ...and reused for the throttle without calling the loader.
     world.clock.advance(by: .seconds(4))
-    #expect(try await a.loadValue(forKey: "k") { _ in loads.increment(); throw LoaderFailure() } == "v1")
+    #expect(
+      try await a.loadValue(forKey: "k") { _ in
+        loads.increment()
+        throw LoaderFailure()
+      } == "v1")
     #expect(loads.value == 2)
     // After the throttle the loader is tried again; still inside the window.
     world.clock.advance(by: .seconds(1))
-    #expect(try await a.loadValue(forKey: "k") { _ in loads.increment(); throw LoaderFailure() } == "v1")
+    #expect(
+      try await a.loadValue(forKey: "k") { _ in
+        loads.increment()
+        throw LoaderFailure()
+      } == "v1")
     #expect(loads.value == 3)
     // Past fresh (10 s) + stale (30 s): the error is thrown.
     world.clock.advance(by: .seconds(35))
     await #expect(throws: LoaderFailure.self) {
-      try await a.loadValue(forKey: "k") { _ in loads.increment(); throw LoaderFailure() }
+      try await a.loadValue(forKey: "k") { _ in
+        loads.increment()
+        throw LoaderFailure()
+      }
     }
     #expect(loads.value == 4)
   }
@@ -130,7 +161,8 @@ struct FailureTests {
     configuration.remoteTimeout = .seconds(5)
     let cache = try HybridCache<String>(store: hostile, configuration: configuration)
     for event in [
-      RemoteCacheEvent.keys([]), .keys(["", "h", "h:", "h:c1.0:", "h:c1.0:\u{0}", String(repeating: "h:c1.0:", count: 1000)]),
+      RemoteCacheEvent.keys([]),
+      .keys(["", "h", "h:", "h:c1.0:", "h:c1.0:\u{0}", String(repeating: "h:c1.0:", count: 1000)]),
       .all, .reconnected, .disconnected, .reconnected, .all,
     ] {
       hostile.continuation.yield(event)
@@ -170,9 +202,15 @@ final class HostileStore: RemoteCacheStore {
       switch kind {
       case 0: return nil
       case 1: bytes = envelopeBytes("ok", key: "k", freshFor: .max, staleFor: .max)
-      default: bytes = (0..<Int.random(in: 0..<40, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+      default:
+        bytes = (0..<Int.random(in: 0..<40, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator)
+        }
       }
-      if kind == 3, bytes.count > 3 { bytes[0] = 0xC0; bytes[1] = 0xDA; bytes[2] = 1 }
+      if kind == 3, bytes.count > 3 {
+        bytes[0] = 0xC0
+        bytes[1] = 0xDA
+        bytes[2] = 1
+      }
       return RemoteCacheEntry(bytes: bytes, timeToLive: lifetimes.randomElement(using: &generator)!)
     }
   }
@@ -182,7 +220,9 @@ final class HostileStore: RemoteCacheStore {
     (0..<(keys.count + 1)).map { _ in randomEntry() }
   }
   func set(_ key: String, bytes: [UInt8], timeToLive: Duration) async throws {}
-  func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws -> Bool { true }
+  func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws
+    -> Bool
+  { true }
   func remove(_ keys: [String]) async throws {}
   func invalidations() -> AsyncStream<RemoteCacheEvent> { stream }
 }

@@ -18,7 +18,12 @@ struct FillBarrierTests {
     let (cache, _) = try world.instance()
     let (other, _) = try world.instance()
     let gate = Gate()
-    let load = Task { try await cache.loadValue(forKey: "k") { _ in await gate.wait(); return "old" } }
+    let load = Task {
+      try await cache.loadValue(forKey: "k") { _ in
+        await gate.wait()
+        return "old"
+      }
+    }
     await eventually { cache.statistics.loaderCalls == 1 }
     if barrier == "remove" {
       #expect(await cache.removeValue(forKey: "k") == .stored)
@@ -56,7 +61,12 @@ struct FillBarrierTests {
     let world = World()
     let (cache, _) = try world.instance()
     let gate = Gate()
-    let first = Task { try await cache.loadValue(forKey: "k") { _ in await gate.wait(); return "old" } }
+    let first = Task {
+      try await cache.loadValue(forKey: "k") { _ in
+        await gate.wait()
+        return "old"
+      }
+    }
     await eventually { cache.statistics.loaderCalls == 1 }
     await cache.removeValue(forKey: "k")
     let calls = Counter()
@@ -77,7 +87,12 @@ struct FillBarrierTests {
     let (cache, _) = try world.instance()
     let (other, _) = try world.instance()
     let gate = Gate()
-    let first = Task { try await cache.loadValue(forKey: "k") { _ in await gate.wait(); return "old" } }
+    let first = Task {
+      try await cache.loadValue(forKey: "k") { _ in
+        await gate.wait()
+        return "old"
+      }
+    }
     await eventually { cache.statistics.loaderCalls == 1 }
     try await other.setValue("theirs", forKey: "k")
     await eventually { cache.statistics.invalidatedKeys == 1 }
@@ -137,8 +152,11 @@ struct FillBarrierTests {
         // Exactly between the empty pass and the end of the task: a write
         // that failed meanwhile is queued, and the replay is asked for.
         let key = cache.storageKey(forKey: "late")
-        _ = cache.enqueue(key, .set(bytes: envelopeBytes("late", key: "late"), timeToLive: 60_000_000_000,
-                                     createdAtMilliseconds: 1_700_000_000_000, enqueuedAt: 0))
+        _ = cache.enqueue(
+          key,
+          .set(
+            bytes: envelopeBytes("late", key: "late"), timeToLive: 60_000_000_000,
+            createdAtMilliseconds: 1_700_000_000_000, enqueuedAt: 0))
         cache.startReplay()
       }
     }

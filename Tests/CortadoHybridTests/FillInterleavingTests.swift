@@ -18,8 +18,10 @@ struct FillInterleavingTests {
     return [
       ("removal", [.start("A"), .finish("A"), .start("B"), .finish("B"), .remove], base),
       ("write", [.start("A"), .finish("A"), .start("B"), .finish("B"), .write(300)], base),
-      ("A cancelled, removal", [.start("A"), .cancel("A"), .finish("A"), .start("B"), .finish("B"), .remove],
-       base + [(.start("A"), .cancel("A"))]),
+      (
+        "A cancelled, removal", [.start("A"), .cancel("A"), .finish("A"), .start("B"), .finish("B"), .remove],
+        base + [(.start("A"), .cancel("A"))]
+      ),
     ]
   }()
 
@@ -28,7 +30,8 @@ struct FillInterleavingTests {
     let scenario = Self.scenarios[index]
     for order in linearExtensions(scenario.steps, before: scenario.before) {
       if let failure = try await Self.run(order) {
-        Issue.record(Comment(rawValue: "\(scenario.name): \(order.map(\.description).joined(separator: " → ")): \(failure)"))
+        Issue.record(
+          Comment(rawValue: "\(scenario.name): \(order.map(\.description).joined(separator: " → ")): \(failure)"))
         return
       }
     }
@@ -47,13 +50,16 @@ struct FillInterleavingTests {
     var tasks: [String: Task<Int, any Error>] = [:]
     let done = LockedState<Set<String>>([])
     for step in order {
-      let where_ = Comment(rawValue: "settling \(step) in \(order.map(\.description).joined(separator: " → "))")
+      let settling = Comment(rawValue: "settling \(step) in \(order.map(\.description).joined(separator: " → "))")
       switch step {
       case .start(let caller):
         // Settled once the caller joined a fill, or its own fill reached its
         // loader (the flight's `.started` comes earlier: before the fill's
         // task runs, a cancellation would end the fill without loading).
-        let before = count { if case .joined = $0 { return true }; return false }
+        let before = count {
+          if case .joined = $0 { return true }
+          return false
+        }
         let loaderCalls = cache.statistics.loaderCalls
         let gate = gates[caller]!
         let value = loaderValues[caller]!
@@ -64,19 +70,32 @@ struct FillInterleavingTests {
             return value
           }
         }
-        await eventually(where_) {
+        await eventually(settling) {
           done.withLock { $0.contains(caller) } || cache.statistics.loaderCalls > loaderCalls
-            || count { if case .joined = $0 { return true }; return false } > before
+            || count {
+              if case .joined = $0 { return true }
+              return false
+            } > before
         }
 
       case .cancel(let caller):
         tasks[caller]!.cancel()
-        await eventually(where_) { done.withLock { $0.contains(caller) } }
+        await eventually(settling) { done.withLock { $0.contains(caller) } }
       case .finish(let caller):
         let running = oracle.isRunning(caller)
-        let before = count { if case .finished = $0 { return true }; return false }
+        let before = count {
+          if case .finished = $0 { return true }
+          return false
+        }
         await gates[caller]!.open()
-        if running { await eventually(where_) { count { if case .finished = $0 { return true }; return false } > before } }
+        if running {
+          await eventually(settling) {
+            count {
+              if case .finished = $0 { return true }
+              return false
+            } > before
+          }
+        }
       case .remove:
         await cache.removeValue(forKey: "k")
       case .write(let value):
@@ -88,16 +107,21 @@ struct FillInterleavingTests {
       let got: Int?
       do { got = try await task.value } catch { got = nil }
       guard let expected = oracle.results[caller], got == expected else {
-        return "\(caller) got \(got.map(String.init) ?? "an error"), expected \(String(describing: oracle.results[caller]))"
+        return
+          "\(caller) got \(got.map(String.init) ?? "an error"), expected \(String(describing: oracle.results[caller]))"
       }
     }
     let stored = world.server.entry(forKey: cache.storageKey(forKey: "k")).flatMap { entry -> Int? in
       guard case .success(let envelope) = HybridEnvelope.decode(entry.bytes) else { return nil }
       return try? JSONDecoder().decode(Int.self, from: Data(envelope.payload))
     }
-    if stored != oracle.value { return "the store holds \(String(describing: stored)), expected \(String(describing: oracle.value))" }
+    if stored != oracle.value {
+      return "the store holds \(String(describing: stored)), expected \(String(describing: oracle.value))"
+    }
     let read = await cache.value(forKey: "k")
-    if read != oracle.value { return "the cache reads \(String(describing: read)), expected \(String(describing: oracle.value))" }
+    if read != oracle.value {
+      return "the cache reads \(String(describing: read)), expected \(String(describing: oracle.value))"
+    }
     return nil
   }
 }

@@ -70,7 +70,8 @@ struct HybridCacheTests {
     let world = World()
     let (a, _) = try world.instance()
     try await a.setValue("mine", forKey: "k")
-    world.server.externalSet(a.storageKey(forKey: "k"), bytes: envelopeBytes("theirs", key: "k"), timeToLive: .seconds(30))
+    world.server.externalSet(
+      a.storageKey(forKey: "k"), bytes: envelopeBytes("theirs", key: "k"), timeToLive: .seconds(30))
     await eventually { a.statistics.invalidatedKeys == 1 }
     #expect(await a.value(forKey: "k") == "theirs")
 
@@ -101,7 +102,11 @@ struct HybridCacheTests {
       #expect(await cache.value(forKey: "y") == nil)
     }
     let loads = Counter()
-    #expect(try await b.loadValue(forKey: "x") { _ in loads.increment(); return "reloaded" } == "reloaded")
+    #expect(
+      try await b.loadValue(forKey: "x") { _ in
+        loads.increment()
+        return "reloaded"
+      } == "reloaded")
     #expect(loads.value == 1)
   }
 
@@ -138,18 +143,27 @@ struct HybridCacheTests {
     let (b, _) = try world.instance()
     let loads = Counter()
     let options = HybridCacheOptions(timeToLive: .seconds(60), localTimeToLive: .seconds(1))
-    _ = try await a.loadValue(forKey: "k", options: options) { _ in loads.increment(); return "v" }
+    _ = try await a.loadValue(forKey: "k", options: options) { _ in
+      loads.increment()
+      return "v"
+    }
     #expect(world.server.entry(forKey: a.storageKey(forKey: "k"))?.timeToLive == .seconds(60))
 
     // Past the memory lifetime the store answers, not the loader.
     world.clock.advance(by: .seconds(1))
-    #expect(try await a.loadValue(forKey: "k", options: options) { _ in loads.increment(); return "new" } == "v")
+    #expect(
+      try await a.loadValue(forKey: "k", options: options) { _ in
+        loads.increment()
+        return "new"
+      } == "v")
     #expect(loads.value == 1)
     #expect(a.statistics.remoteHits == 1)
 
     // With fail-safe the store keeps the value through the stale window.
-    try await b.setValue("w", forKey: "j", options: HybridCacheOptions(
-      timeToLive: .seconds(10), failSafe: .init(maximumStaleness: .seconds(30))))
+    try await b.setValue(
+      "w", forKey: "j",
+      options: HybridCacheOptions(
+        timeToLive: .seconds(10), failSafe: .init(maximumStaleness: .seconds(30))))
     #expect(world.server.entry(forKey: b.storageKey(forKey: "j"))?.timeToLive == .seconds(40))
     let envelope = try HybridEnvelope.decode(world.server.entry(forKey: b.storageKey(forKey: "j"))!.bytes).get()
     #expect(envelope.freshForMilliseconds == 10_000 && envelope.staleForMilliseconds == 30_000)
@@ -216,7 +230,8 @@ struct HybridCacheTests {
       if removing {
         _ = await a.removeValue(forKey: "k")
       } else {
-        _ = try await a.setValue("new", forKey: "k", options: HybridCacheOptions(timeToLive: .seconds(60), localTimeToLive: .nanoseconds(1)))
+        _ = try await a.setValue(
+          "new", forKey: "k", options: HybridCacheOptions(timeToLive: .seconds(60), localTimeToLive: .nanoseconds(1)))
       }
     }
     await eventually { store.heldWrites.value == 1 }
@@ -241,7 +256,8 @@ struct HybridCacheTests {
       }
     }
     await eventually { started.value == 1 }
-    world.server.externalSet(a.storageKey(forKey: "k"), bytes: envelopeBytes("external", key: "k"), timeToLive: .seconds(60))
+    world.server.externalSet(
+      a.storageKey(forKey: "k"), bytes: envelopeBytes("external", key: "k"), timeToLive: .seconds(60))
     await eventually { a.statistics.invalidatedKeys == 1 }
     await gate.open()
     #expect(try await load.value == "loaded")
@@ -301,9 +317,13 @@ struct HybridCacheTests {
       ("another key", envelopeBytes("v", key: "other")),
       ("another codec", envelopeBytes("v", key: "k", codec: 5)),
       ("another schema", envelopeBytes("v", key: "k", schema: 3)),
-      ("undecodable payload", HybridEnvelope(
-        codecIdentifier: 1, createdAtMilliseconds: 0, freshForMilliseconds: 60_000, staleForMilliseconds: 0,
-        schemaVersion: 0, key: "k", payload: Array("{oops".utf8)).encoded()),
+      (
+        "undecodable payload",
+        HybridEnvelope(
+          codecIdentifier: 1, createdAtMilliseconds: 0, freshForMilliseconds: 60_000, staleForMilliseconds: 0,
+          schemaVersion: 0, key: "k", payload: Array("{oops".utf8)
+        ).encoded()
+      ),
     ]
     for (index, (name, bytes)) in cases.enumerated() {
       world.server.externalSet(key, bytes: bytes, timeToLive: .seconds(60))

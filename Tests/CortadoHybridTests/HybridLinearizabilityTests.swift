@@ -80,7 +80,9 @@ struct HybridSubject: LinearizabilitySubject {
   func load(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> Int) async throws -> Int {
     try await cache.loadValue(forKey: "k\(key)") { _ in try await loader(key) }
   }
-  func loadBatch(_ keys: [Int], _ loader: @escaping @Sendable ([Int]) async throws -> [Int: Int]) async throws -> [Int: Int] {
+  func loadBatch(_ keys: [Int], _ loader: @escaping @Sendable ([Int]) async throws -> [Int: Int]) async throws -> [Int:
+    Int]
+  {
     [:]
   }
   func quiesce() {}  // no cancellations, so every load ended with its callers

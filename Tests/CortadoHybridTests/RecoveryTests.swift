@@ -18,9 +18,9 @@ struct RecoveryTests {
     storeA.disconnect()
     #expect(await a.removeValue(forKey: "k") == .queued)
     #expect(a.pendingRecoveryCount == 1)
-    #expect(await a.value(forKey: "k") == nil)   // gone locally at once
-    #expect(world.storedValue(a, "k") == "v")    // not yet in the store
-    #expect(await b.value(forKey: "k") == "v")   // B has not heard of it
+    #expect(await a.value(forKey: "k") == nil)  // gone locally at once
+    #expect(world.storedValue(a, "k") == "v")  // not yet in the store
+    #expect(await b.value(forKey: "k") == "v")  // B has not heard of it
 
     storeA.reconnect()
     await a.replayRecoveryQueue()
@@ -117,12 +117,12 @@ struct RecoveryTests {
     let (a, store) = try world.instance(world.configuration { $0.recoveryQueueCapacity = 3 })
     store.disconnect()
     for key in ["k1", "k2", "k3"] { try await a.setValue("\(key)-1", forKey: key) }
-    try await a.setValue("k1-2", forKey: "k1")        // replaces k1's write, now the newest
+    try await a.setValue("k1-2", forKey: "k1")  // replaces k1's write, now the newest
     #expect(a.pendingRecoveryCount == 3)
-    try await a.setValue("k4-1", forKey: "k4")        // over capacity: the oldest (k2) is dropped
+    try await a.setValue("k4-1", forKey: "k4")  // over capacity: the oldest (k2) is dropped
     #expect(a.pendingRecoveryCount == 3)
     #expect(a.statistics.recoveryDropped == 1)
-    await a.removeValue(forKey: "k3")                  // a removal replaces k3's write
+    await a.removeValue(forKey: "k3")  // a removal replaces k3's write
     #expect(a.pendingRecoveryCount == 3)
 
     store.reconnect()
@@ -167,11 +167,15 @@ struct RecoveryTests {
     let older = envelopeBytes("older", key: "k", createdAt: 1_000)
     let newer = envelopeBytes("newer", key: "k", createdAt: 2_000)
     let same = envelopeBytes("same", key: "k", createdAt: 2_000)
-    #expect(try await store.setIfNotNewer("k", bytes: newer, timeToLive: .seconds(1), createdAtMilliseconds: 2_000))  // absent
-    #expect(try await !store.setIfNotNewer("k", bytes: older, timeToLive: .seconds(1), createdAtMilliseconds: 1_000)) // stored is newer
-    #expect(try await store.setIfNotNewer("k", bytes: same, timeToLive: .seconds(1), createdAtMilliseconds: 2_000))   // equal: not newer
+    // Absent.
+    #expect(try await store.setIfNotNewer("k", bytes: newer, timeToLive: .seconds(1), createdAtMilliseconds: 2_000))
+    // Stored is newer.
+    #expect(try await !store.setIfNotNewer("k", bytes: older, timeToLive: .seconds(1), createdAtMilliseconds: 1_000))
+    // Equal: not newer.
+    #expect(try await store.setIfNotNewer("k", bytes: same, timeToLive: .seconds(1), createdAtMilliseconds: 2_000))
     try await store.set("k", bytes: Array("garbage".utf8), timeToLive: .seconds(1))
-    #expect(try await store.setIfNotNewer("k", bytes: older, timeToLive: .seconds(1), createdAtMilliseconds: 1_000))  // not an envelope
+    // Not an envelope.
+    #expect(try await store.setIfNotNewer("k", bytes: older, timeToLive: .seconds(1), createdAtMilliseconds: 1_000))
     #expect(try await store.get("k")?.bytes == older)
   }
 }
@@ -180,7 +184,8 @@ extension RecoveryQueue.Operation: Equatable {
   public static func == (lhs: Self, rhs: Self) -> Bool {
     switch (lhs, rhs) {
     case (.remove, .remove): return true
-    case let (.set(a, b, c, d), .set(e, f, g, h)): return a == e && b == f && c == g && d == h
+    case (.set(let a, let b, let c, let d), .set(let e, let f, let g, let h)):
+      return a == e && b == f && c == g && d == h
     default: return false
     }
   }

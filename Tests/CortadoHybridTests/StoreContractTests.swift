@@ -18,7 +18,8 @@ struct StoreContractTests {
     let server = InMemoryRemoteServer()
     let writer = server.makeStore()
     let echoing = EchoingStore(base: writer)
-    let subject = RemoteCacheStoreContract.Subject(writer: echoing, observer: server.makeStore(), keyPrefix: "contract:")
+    let subject = RemoteCacheStoreContract.Subject(
+      writer: echoing, observer: server.makeStore(), keyPrefix: "contract:")
     let error = await #expect(throws: RemoteCacheStoreContractViolation.self) {
       try await RemoteCacheStoreContract.check(subject)
     }
@@ -50,8 +51,9 @@ struct StoreContractTests {
       let covered = NarrowStore(base: InMemoryRemoteServer().makeStore(), prefixes: prefixes)
       _ = try HybridCache<String>(store: covered, configuration: HybridCacheConfiguration(namespace: "users"))
     }
-    _ = try HybridCache<String>(store: NarrowStore(base: InMemoryRemoteServer().makeStore(), prefixes: nil),
-                                configuration: HybridCacheConfiguration(namespace: "users"))
+    _ = try HybridCache<String>(
+      store: NarrowStore(base: InMemoryRemoteServer().makeStore(), prefixes: nil),
+      configuration: HybridCacheConfiguration(namespace: "users"))
     // "users:" does not cover "users2:".
     let sibling = NarrowStore(base: InMemoryRemoteServer().makeStore(), prefixes: ["users:"])
     #expect(throws: HybridCacheConfigurationError.self) {
@@ -72,8 +74,11 @@ struct NarrowStore: RemoteCacheStore {
   func set(_ key: String, bytes: [UInt8], timeToLive: Duration) async throws {
     try await base.set(key, bytes: bytes, timeToLive: timeToLive)
   }
-  func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws -> Bool {
-    try await base.setIfNotNewer(key, bytes: bytes, timeToLive: timeToLive, createdAtMilliseconds: createdAtMilliseconds)
+  func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws
+    -> Bool
+  {
+    try await base.setIfNotNewer(
+      key, bytes: bytes, timeToLive: timeToLive, createdAtMilliseconds: createdAtMilliseconds)
   }
   func remove(_ keys: [String]) async throws { try await base.remove(keys) }
   func invalidations() -> AsyncStream<RemoteCacheEvent> { base.invalidations() }
@@ -91,8 +96,11 @@ struct EchoingStore: RemoteCacheStore {
     try await base.set(key, bytes: bytes, timeToLive: timeToLive)
     base.simulateEvent(.keys([key]))
   }
-  func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws -> Bool {
-    try await base.setIfNotNewer(key, bytes: bytes, timeToLive: timeToLive, createdAtMilliseconds: createdAtMilliseconds)
+  func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws
+    -> Bool
+  {
+    try await base.setIfNotNewer(
+      key, bytes: bytes, timeToLive: timeToLive, createdAtMilliseconds: createdAtMilliseconds)
   }
   func remove(_ keys: [String]) async throws { try await base.remove(keys) }
   func invalidations() -> AsyncStream<RemoteCacheEvent> { base.invalidations() }

@@ -9,7 +9,12 @@ import Testing
 final class Counter: Sendable {
   private let state = LockedState(0)
   @discardableResult
-  func increment() -> Int { state.withLock { $0 += 1; return $0 } }
+  func increment() -> Int {
+    state.withLock {
+      $0 += 1
+      return $0
+    }
+  }
   var value: Int { state.withLock { $0 } }
 }
 
@@ -100,7 +105,8 @@ struct World {
   /// The string value stored in the server under `key`'s storage key.
   func storedValue(_ cache: HybridCache<String>, _ key: String) -> String? {
     guard let entry = server.entry(forKey: cache.storageKey(forKey: key)),
-          case .success(let envelope) = HybridEnvelope.decode(entry.bytes) else { return nil }
+      case .success(let envelope) = HybridEnvelope.decode(entry.bytes)
+    else { return nil }
     return try? JSONDecoder().decode(String.self, from: Data(envelope.payload))
   }
 }
@@ -149,8 +155,11 @@ final class HeldWritesStore: RemoteCacheStore {
     await gate.wait()
     try await base.set(key, bytes: bytes, timeToLive: timeToLive)
   }
-  func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws -> Bool {
-    try await base.setIfNotNewer(key, bytes: bytes, timeToLive: timeToLive, createdAtMilliseconds: createdAtMilliseconds)
+  func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws
+    -> Bool
+  {
+    try await base.setIfNotNewer(
+      key, bytes: bytes, timeToLive: timeToLive, createdAtMilliseconds: createdAtMilliseconds)
   }
   func remove(_ keys: [String]) async throws {
     if holdsRemovals {

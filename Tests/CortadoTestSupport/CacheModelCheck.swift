@@ -100,7 +100,9 @@ package enum CacheModelCheck {
       case .get(let key):
         let actual = cache[key]
         let expected = model.get(key)
-        if actual != expected { return "get \(String(describing: actual)) ≠ \(String(describing: expected)): \(context)" }
+        if actual != expected {
+          return "get \(String(describing: actual)) ≠ \(String(describing: expected)): \(context)"
+        }
       case .set(let key):
         nextValue += 1
         cache[key] = nextValue
@@ -124,7 +126,9 @@ package enum CacheModelCheck {
       case .remove(let key):
         let actual = cache.removeValue(forKey: key)
         let expected = model.remove(key)
-        if actual != expected { return "remove \(String(describing: actual)) ≠ \(String(describing: expected)): \(context)" }
+        if actual != expected {
+          return "remove \(String(describing: actual)) ≠ \(String(describing: expected)): \(context)"
+        }
       case .removeAll:
         cache.removeAll()
         model.entries.removeAll()

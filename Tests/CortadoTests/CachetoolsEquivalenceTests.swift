@@ -42,6 +42,7 @@
 
 import Foundation
 import Testing
+
 @_spi(Testing) @testable import Cortado
 
 @Suite struct CachetoolsEquivalenceTests {
@@ -60,7 +61,8 @@ import Testing
     let names = Set(Self.fixtureNames)
     for policy in ["lru", "lfu", "fifo"] {
       for maxsize in [1, 2, 3, 10, 100, 1000, 10000] {
-        #expect(names.contains("cachetools-\(policy)-\(maxsize)-1.txt"), "missing fixture for \(policy) maxsize \(maxsize)")
+        #expect(
+          names.contains("cachetools-\(policy)-\(maxsize)-1.txt"), "missing fixture for \(policy) maxsize \(maxsize)")
       }
     }
   }
@@ -147,7 +149,7 @@ private struct Fixture {
         fixture.operations.append((lineNumber, .set(key: try int(1), value: try int(2), evicted: [])))
       case UInt8(ascii: "e"):
         guard fields.count >= 2, case .set(let key, let value, let evicted)? = fixture.operations.last?.operation,
-              evicted.isEmpty
+          evicted.isEmpty
         else { throw fail("an `e` line must follow an `s` line") }
         let previousLine = fixture.operations.removeLast().line
         fixture.operations.append((previousLine, .set(key: key, value: value, evicted: try ints(from: 1))))
@@ -241,7 +243,8 @@ private struct Replayer {
   }
 
   func mismatch(_ line: Int, _ message: String) -> Mismatch {
-    Mismatch(description: "\(fixture.name):\(line): \(message) [policy \(fixture.policy), maxsize \(fixture.maximumCount)]")
+    Mismatch(
+      description: "\(fixture.name):\(line): \(message) [policy \(fixture.policy), maxsize \(fixture.maximumCount)]")
   }
 
   /// The keys evicted since the last call (all notifications delivered).
@@ -282,7 +285,8 @@ private struct Replayer {
         let got = evicted()
         guard got == expectedEvictions else {
           let how = Set(got) == Set(expectedEvictions) ? "in another order" : "different keys"
-          throw mismatch(line, "set(\(key), \(value)) evicted \(got) in Cortado, \(expectedEvictions) in cachetools (\(how))")
+          throw mismatch(
+            line, "set(\(key), \(value)) evicted \(got) in Cortado, \(expectedEvictions) in cachetools (\(how))")
         }
         for victim in expectedEvictions {
           guard model.removeValue(forKey: victim) != nil else {
@@ -358,12 +362,18 @@ private struct Replayer {
       guard got.count <= 1 else { throw mismatch(line, "inserting \(newKey) evicted \(got.count) keys: \(got)") }
       if let victim = got.first {
         guard originals.contains(victim) else {
-          throw mismatch(line, "draining: new key \(victim) evicted while originals \(Array(order[victims.count...].prefix(10))) remain; evicted so far \(victims.count) of \(order.count)")
+          throw mismatch(
+            line,
+            "draining: new key \(victim) evicted while originals \(Array(order[victims.count...].prefix(10))) remain; evicted so far \(victims.count) of \(order.count)"
+          )
         }
         victims.append(victim)
         let expected = order[victims.count - 1]
         guard victim == expected else {
-          throw mismatch(line, "eviction order differs at position \(victims.count - 1): cachetools evicts \(expected) (uses \(model[expected]!.uses)), Cortado evicted \(victim) (uses \(model[victim]!.uses)); cachetools order around it: \(Array(order[Swift.max(0, victims.count - 4)..<Swift.min(order.count, victims.count + 3)]))")
+          throw mismatch(
+            line,
+            "eviction order differs at position \(victims.count - 1): cachetools evicts \(expected) (uses \(model[expected]!.uses)), Cortado evicted \(victim) (uses \(model[victim]!.uses)); cachetools order around it: \(Array(order[Swift.max(0, victims.count - 4)..<Swift.min(order.count, victims.count + 3)]))"
+          )
         }
       } else if inserted > fixture.maximumCount - order.count {
         throw mismatch(line, "draining: inserting \(newKey) into a full cache evicted nothing")

@@ -1,5 +1,5 @@
-import PropertyBased
 import CortadoTestSupport
+import PropertyBased
 import Testing
 
 @testable import Cortado

@@ -110,8 +110,9 @@ extension Cache {
       evictionPolicy: EvictionPolicy = .default,
       clock: some Clock<Duration>
     ) {
-      self.init(maximumCount: maximumCount, maximumCost: maximumCost, timeToLive: timeToLive,
-                timeToIdle: timeToIdle, evictionPolicy: evictionPolicy)
+      self.init(
+        maximumCount: maximumCount, maximumCost: maximumCost, timeToLive: timeToLive,
+        timeToIdle: timeToIdle, evictionPolicy: evictionPolicy)
       self.clock = CacheClock(clock)
     }
 
@@ -135,14 +136,18 @@ extension Cache {
     /// Checks the configuration; throws for the first invalid field.
     public func validate() throws(CacheConfigurationError) {
       if let maximumCount, maximumCount < 0 {
-        throw CacheConfigurationError(field: .maximumCount, message: "must not be negative (got \(maximumCount)); use nil for no limit")
+        throw CacheConfigurationError(
+          field: .maximumCount, message: "must not be negative (got \(maximumCount)); use nil for no limit")
       }
       if let maximumCost, maximumCost < 0 {
-        throw CacheConfigurationError(field: .maximumCost, message: "must not be negative (got \(maximumCost)); use nil for no limit")
+        throw CacheConfigurationError(
+          field: .maximumCost, message: "must not be negative (got \(maximumCost)); use nil for no limit")
       }
       try freshness.validate()
       if let stripeCount, stripeCount < 1 || stripeCount > 1 << 16 {
-        throw CacheConfigurationError(field: .stripeCount, message: "must be between 1 and 65536 (got \(stripeCount)); use nil to choose automatically")
+        throw CacheConfigurationError(
+          field: .stripeCount,
+          message: "must be between 1 and 65536 (got \(stripeCount)); use nil to choose automatically")
       }
     }
 

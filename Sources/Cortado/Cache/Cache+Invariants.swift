@@ -10,7 +10,7 @@ extension Cache {
   @_spi(Testing)
   public func _checkInvariants() {
     #if DEBUG || CORTADO_INTERNAL_CHECKS
-    core.forEachShard { shard, _ in shard.pointee.checkInvariants() }
+      core.forEachShard { shard, _ in shard.pointee.checkInvariants() }
     #endif
   }
 }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+  @preconcurrency import Glibc
 #elseif canImport(Musl)
-@preconcurrency import Musl
+  @preconcurrency import Musl
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// The clock a cache reads, erased to a monotonic reading in nanoseconds.
@@ -66,25 +66,25 @@ public struct CacheClock: Sendable {
 }
 
 #if canImport(Darwin)
-@usableFromInline let _continuousClockID = CLOCK_MONOTONIC_RAW
-@usableFromInline let _suspendingClockID = CLOCK_UPTIME_RAW
-@usableFromInline let _coarseClockID = CLOCK_MONOTONIC_RAW_APPROX
+  @usableFromInline let _continuousClockID = CLOCK_MONOTONIC_RAW
+  @usableFromInline let _suspendingClockID = CLOCK_UPTIME_RAW
+  @usableFromInline let _coarseClockID = CLOCK_MONOTONIC_RAW_APPROX
 
-@inlinable @inline(__always)
-func _readSystemClock(_ id: clockid_t) -> Int64 {
-  Int64(truncatingIfNeeded: clock_gettime_nsec_np(id))
-}
+  @inlinable @inline(__always)
+  func _readSystemClock(_ id: clockid_t) -> Int64 {
+    Int64(truncatingIfNeeded: clock_gettime_nsec_np(id))
+  }
 #else
-// The same clocks the Swift runtime uses for ContinuousClock (CLOCK_BOOTTIME)
-// and SuspendingClock (CLOCK_MONOTONIC) on Linux.
-@usableFromInline let _continuousClockID = CLOCK_BOOTTIME
-@usableFromInline let _suspendingClockID = CLOCK_MONOTONIC
-@usableFromInline let _coarseClockID = CLOCK_MONOTONIC_COARSE
+  // The same clocks the Swift runtime uses for ContinuousClock (CLOCK_BOOTTIME)
+  // and SuspendingClock (CLOCK_MONOTONIC) on Linux.
+  @usableFromInline let _continuousClockID = CLOCK_BOOTTIME
+  @usableFromInline let _suspendingClockID = CLOCK_MONOTONIC
+  @usableFromInline let _coarseClockID = CLOCK_MONOTONIC_COARSE
 
-@inlinable @inline(__always)
-func _readSystemClock(_ id: clockid_t) -> Int64 {
-  var spec = timespec()
-  clock_gettime(id, &spec)
-  return Int64(spec.tv_sec) &* 1_000_000_000 &+ Int64(spec.tv_nsec)
-}
+  @inlinable @inline(__always)
+  func _readSystemClock(_ id: clockid_t) -> Int64 {
+    var spec = timespec()
+    clock_gettime(id, &spec)
+    return Int64(spec.tv_sec) &* 1_000_000_000 &+ Int64(spec.tv_nsec)
+  }
 #endif

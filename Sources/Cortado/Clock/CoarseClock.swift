@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+  @preconcurrency import Glibc
 #elseif canImport(Musl)
-@preconcurrency import Musl
+  @preconcurrency import Musl
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// A monotonic clock that is cheap to read but only as precise as the system
@@ -63,11 +63,11 @@ public struct CoarseClock: Clock, Sendable {
   /// The tick of the underlying system clock.
   public var minimumResolution: Duration {
     #if canImport(Darwin)
-    return .milliseconds(1)
+      return .milliseconds(1)
     #else
-    var spec = timespec()
-    clock_getres(_coarseClockID, &spec)
-    return .seconds(Int64(spec.tv_sec)) + .nanoseconds(Int64(spec.tv_nsec))
+      var spec = timespec()
+      clock_getres(_coarseClockID, &spec)
+      return .seconds(Int64(spec.tv_sec)) + .nanoseconds(Int64(spec.tv_nsec))
     #endif
   }
 

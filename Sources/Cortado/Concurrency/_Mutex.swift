@@ -1,10 +1,11 @@
 import _CortadoShims
+
 #if canImport(Glibc)
-@preconcurrency import Glibc
+  @preconcurrency import Glibc
 #elseif canImport(Musl)
-@preconcurrency import Musl
+  @preconcurrency import Musl
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// A `pthread_mutex_t` and a `pthread_cond_t` at a stable address.
@@ -29,8 +30,8 @@ struct _LockPrimitives {
     var attributes = pthread_mutexattr_t()
     pthread_mutexattr_init(&attributes)
     #if DEBUG
-    // Catches a recursive lock (a bug in Cortado) as an error instead of a hang.
-    pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ERRORCHECK))
+      // Catches a recursive lock (a bug in Cortado) as an error instead of a hang.
+      pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_ERRORCHECK))
     #endif
     let status = pthread_mutex_init(mutex, &attributes)
     precondition(status == 0, "Cortado: pthread_mutex_init failed (\(status))")

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+  @preconcurrency import Glibc
 #elseif canImport(Musl)
-@preconcurrency import Musl
+  @preconcurrency import Musl
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// The identity of the calling thread, used to detect a compute closure that
@@ -15,9 +15,9 @@ struct _ThreadID: Equatable, Sendable {
   @inlinable
   static var current: _ThreadID {
     #if canImport(Darwin)
-    return _ThreadID(raw: UInt(bitPattern: pthread_self()))
+      return _ThreadID(raw: UInt(bitPattern: pthread_self()))
     #else
-    return _ThreadID(raw: UInt(pthread_self()))
+      return _ThreadID(raw: UInt(pthread_self()))
     #endif
   }
 

@@ -15,7 +15,9 @@ struct _Lifetime: Sendable {
   @usableFromInline var invalid: CacheConfigurationError.Field?
 
   @inlinable
-  init(timeToLive: Int64, idle: Int64, refresh: Int64, staleIfError: Int64, invalid: CacheConfigurationError.Field? = nil) {
+  init(
+    timeToLive: Int64, idle: Int64, refresh: Int64, staleIfError: Int64, invalid: CacheConfigurationError.Field? = nil
+  ) {
     self.timeToLive = timeToLive
     self.idle = idle
     self.refresh = refresh
@@ -23,7 +25,8 @@ struct _Lifetime: Sendable {
     self.invalid = invalid
   }
 
-  @usableFromInline static let never = _Lifetime(timeToLive: _Time.never, idle: 0, refresh: _Time.never, staleIfError: 0)
+  @usableFromInline static let never = _Lifetime(
+    timeToLive: _Time.never, idle: 0, refresh: _Time.never, staleIfError: 0)
 
   @inlinable
   var isExpiredOnArrival: Bool { timeToLive <= 0 || idle < 0 }

@@ -87,7 +87,9 @@ extension _CacheCore {
 
   /// `Cache.loadValues(forKeys:using:)`.
   @usableFromInline
-  func loadBatch(_ keys: [Key], loader: @escaping @Sendable ([Key]) async throws -> [Key: Value]) async throws -> [Key: Value] {
+  func loadBatch(_ keys: [Key], loader: @escaping @Sendable ([Key]) async throws -> [Key: Value]) async throws -> [Key:
+    Value]
+  {
     var result: [Key: Value] = [:]
     var waits: [(key: Key, hash: Int, held: _Load<Value>?)] = []
     var starts: [(key: Key, hash: Int, load: _Load<Value>)] = []
@@ -165,7 +167,9 @@ extension _CacheCore {
             // A value or a remembered failure may have arrived meanwhile.
             let slot = shard.pointee.peek(key, hash: hash32, now: now)
             if slot >= 0 { return .resume(.success(shard.pointee.pairs[Int(slot)].value)) }
-            if let failure = shard.pointee.failures[key], failure.until > now { return .resume(.failure(failure.error)) }
+            if let failure = shard.pointee.failures[key], failure.until > now {
+              return .resume(.failure(failure.error))
+            }
           }
           if Task.isCancelled { return .resume(.failure(CancellationError())) }
           var load = heldUsable ? held : shard.pointee.loads[key]
@@ -255,7 +259,8 @@ extension _CacheCore {
         let values = try await load(items.map(\.key))
         loadStatistics.record(success: true, nanoseconds: clock.now() - start)
         for item in items {
-          let result: Result<Value, any Error> = values[item.key].map { .success($0) } ?? .failure(CacheLoadError.valueNotLoaded)
+          let result: Result<Value, any Error> =
+            values[item.key].map { .success($0) } ?? .failure(CacheLoadError.valueNotLoaded)
           finish(item.key, hash: item.hash, load: item.load, result: result)
         }
       } catch {

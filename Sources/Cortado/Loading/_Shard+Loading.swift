@@ -11,8 +11,8 @@ extension _Shard {
       let slot = find(key, hash: hash)
       let now = clamped(rawNow)
       guard freshness[Int(slot)].refreshAt <= now,
-            meta[Int(slot)].flags & _NodeFlag.refreshing == 0,
-            loads[key] == nil
+        meta[Int(slot)].flags & _NodeFlag.refreshing == 0,
+        loads[key] == nil
       else { return .hit(value, refresh: nil) }
       meta[Int(slot)].flags |= _NodeFlag.refreshing
       let load = _Load<Value>(task: _LoadTask(), isRefresh: true)
@@ -90,7 +90,8 @@ extension _Shard {
   @usableFromInline
   mutating func rememberFailure(_ error: any Error, forKey key: Key, until: Int64) {
     if failures.count >= _Shard.failureLimit(maximumCount: settings.maximumCount),
-       let oldest = failures.min(by: { $0.value.until < $1.value.until }) {
+      let oldest = failures.min(by: { $0.value.until < $1.value.until })
+    {
       forgetFailure(oldest.key)
     }
     if let replaced = failures.updateValue((error, until), forKey: key) {
@@ -112,6 +113,7 @@ extension _Shard {
   /// (finding the one to forget is a linear scan).
   @inlinable
   static func failureLimit(maximumCount: Int) -> Int {
-    Swift.min(Swift.max(maximumCount, _ShardConstants.minimumRememberedFailures), _ShardConstants.maximumRememberedFailures)
+    Swift.min(
+      Swift.max(maximumCount, _ShardConstants.minimumRememberedFailures), _ShardConstants.maximumRememberedFailures)
   }
 }

@@ -26,7 +26,9 @@ public struct MemoizationKey2<A: Hashable & Sendable, B: Hashable & Sendable>: H
 }
 
 /// The arguments of a three-argument memoized function, as a cache key.
-public struct MemoizationKey3<A: Hashable & Sendable, B: Hashable & Sendable, C: Hashable & Sendable>: Hashable, Sendable {
+public struct MemoizationKey3<A: Hashable & Sendable, B: Hashable & Sendable, C: Hashable & Sendable>: Hashable,
+  Sendable
+{
   /// The first argument.
   public var first: A
   /// The second argument.

@@ -57,7 +57,8 @@ struct _FrequencySketch {
     while target * 2 < entries && target < _FrequencySketch.maximumWords { target <<= 1 }
     targetWords = target
     if !sampleFollowsTable {
-      sampleSize = entries > Int.max / _FrequencySketch.samplesPerEntry ? Int.max : entries * _FrequencySketch.samplesPerEntry
+      sampleSize =
+        entries > Int.max / _FrequencySketch.samplesPerEntry ? Int.max : entries * _FrequencySketch.samplesPerEntry
     }
     allocate(words: _FrequencySketch.blockWords)
     additions = 0

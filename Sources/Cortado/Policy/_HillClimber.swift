@@ -43,7 +43,8 @@ struct _HillClimber {
     // size (measured: 1 to 2 points of hit ratio lost on Zipf and scan traces).
     if abs(change) < 0.01 { return 0 }
     let amount = change >= 0 ? step : -step
-    step = abs(change) >= _HillClimber.restartThreshold
+    step =
+      abs(change) >= _HillClimber.restartThreshold
       ? fullStep * (amount >= 0 ? 1 : -1)
       : _HillClimber.decay * amount
     self.previousHitRate = hitRate

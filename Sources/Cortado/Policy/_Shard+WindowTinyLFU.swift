@@ -177,7 +177,9 @@ extension _Shard {
       let weight = policyWeight(slot)
       moveRegion(slot, from: _List.probation, to: _List.protected, weight: weight)
       // Protected overflow goes back to probation, most recent end.
-      if listWeights[_List.protected] > protectedMaximum && listHeads[_List.protected] != slot { demoteProtectedOverflow() }
+      if listWeights[_List.protected] > protectedMaximum && listHeads[_List.protected] != slot {
+        demoteProtectedOverflow()
+      }
     default:
       listMoveToTail(_List.protected, slot)
     }

@@ -55,7 +55,8 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     stripeShift = UInt64(64 - count.trailingZeroBitCount)
     globalStamp = count > 1 ? _AtomicInt64(0) : nil
 
-    let kind: _PolicyKind = configuration.maximumCount == nil && configuration.maximumCost == nil
+    let kind: _PolicyKind =
+      configuration.maximumCount == nil && configuration.maximumCost == nil
       ? .none : configuration.evictionPolicy._kind
     let start = configuration.clock.now()
     stripes = .allocate(capacity: count)
@@ -138,7 +139,9 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
   /// elsewhere so that one cache's slow listener never delays expiry in the
   /// others.
   @usableFromInline
-  func lockedLeavingDelivery<R>(_ stripe: _Stripe<Key, Value>, _ body: (UnsafeMutablePointer<_Shard<Key, Value>>) -> R) -> R {
+  func lockedLeavingDelivery<R>(_ stripe: _Stripe<Key, Value>, _ body: (UnsafeMutablePointer<_Shard<Key, Value>>) -> R)
+    -> R
+  {
     stripe.lock()
     let result = body(stripe.shard)
     var garbage: [any Error] = []
@@ -218,7 +221,8 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     let stripe = stripe(for: hash)
     let now = clock.now()
     return locked(stripe) { shard in
-      shard.pointee.store(key, hash: UInt32(truncatingIfNeeded: hash), value: value, cost: cost, lifetime: lifetime, now: now)
+      shard.pointee.store(
+        key, hash: UInt32(truncatingIfNeeded: hash), value: value, cost: cost, lifetime: lifetime, now: now)
     }
   }
 
@@ -272,7 +276,8 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
         return value
       case .wait(let other):
         if other.owner == .current {
-          fatalError("""
+          fatalError(
+            """
             Cortado: the closure given to value(forKey:orInsert:) for key \(key) asked the same cache for \
             the same key again; this would wait for itself forever. Compute the value without reading its own key.
             """)

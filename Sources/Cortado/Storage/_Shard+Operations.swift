@@ -298,7 +298,9 @@ extension _Shard {
       return .replaced(previous: old)
     }
 
-    if evictsBeforeInsert && (count + 1 > settings.maximumCount || totalCost.exceeds(settings.maximumCost, adding: cost)) {
+    if evictsBeforeInsert
+      && (count + 1 > settings.maximumCount || totalCost.exceeds(settings.maximumCost, adding: cost))
+    {
       makeRoom(forCost: cost, now: now)
     }
     let slot = allocateSlot()

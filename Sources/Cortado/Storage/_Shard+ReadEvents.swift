@@ -23,7 +23,9 @@ extension _Shard {
       meta: meta, pairs: shard.pointee.pairs)
     guard let timers = shard.pointee.timers else { return (slot, false) }
     let wheelTime = shard.pointee.wheelTime
-    if now >> _Wheel.tickShift != wheelTime >> _Wheel.tickShift || Int(timers[_Wheel.due].next) != _Wheel.due { return (slot, true) }
+    if now >> _Wheel.tickShift != wheelTime >> _Wheel.tickShift || Int(timers[_Wheel.due].next) != _Wheel.due {
+      return (slot, true)
+    }
     guard slot >= 0 else { return (slot, false) }
     let record = meta[Int(slot)]
     if record.deadline <= Swift.max(now, wheelTime) || record.flags & _NodeFlag.stale != 0 { return (slot, true) }
@@ -77,7 +79,7 @@ extension _Shard {
     let slot = Int32(truncatingIfNeeded: (event & 0xFFFF_FFFF) &- 1)
     // The entry may have left, or its slot been reused, since the read.
     guard Int(slot) < fresh, meta[Int(slot)].flags & (_NodeFlag.occupied | _NodeFlag.stale) == _NodeFlag.occupied,
-          meta[Int(slot)].hash == UInt32(truncatingIfNeeded: event >> 32)
+      meta[Int(slot)].hash == UInt32(truncatingIfNeeded: event >> 32)
     else { return }
     policyAccess(slot)
   }

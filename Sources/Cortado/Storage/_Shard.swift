@@ -138,7 +138,10 @@ struct _ShardSettings {
   @usableFromInline var freshnessInfo: Bool  // idle expiry or refresh configured up front
 
   @inlinable
-  init(maximumCount: Int, maximumCost: Int, weighted: Bool, policy: _PolicyKind, seed: UInt64, expires: Bool, freshnessInfo: Bool) {
+  init(
+    maximumCount: Int, maximumCost: Int, weighted: Bool, policy: _PolicyKind, seed: UInt64, expires: Bool,
+    freshnessInfo: Bool
+  ) {
     self.maximumCount = maximumCount
     self.maximumCost = maximumCost
     self.weighted = weighted
@@ -248,7 +251,8 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     hitCount = 0
     missCount = 0
     let policyExtra = settings.policy == .windowTinyLFU ? 1 : 0
-    slotLimit = settings.maximumCount == .max
+    slotLimit =
+      settings.maximumCount == .max
       ? _Shard.absoluteSlotLimit
       : min(settings.maximumCount + policyExtra, _Shard.absoluteSlotLimit)
     capacity = 0
@@ -363,7 +367,8 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     let newCapacity = Swift.min(Swift.max(capacity * 2, 16), slotLimit)
     precondition(newCapacity > capacity, "Cortado: a cache stripe cannot hold more than \(slotLimit) entries")
     let newRecords = _NodeLayout<Key, Value>.allocate(capacity: newCapacity)
-    let newPairs = _Strided<_Pair<Key, Value>>(base: newRecords + _NodeLayout<Key, Value>.pairOffset, stride: pairs.stride)
+    let newPairs = _Strided<_Pair<Key, Value>>(
+      base: newRecords + _NodeLayout<Key, Value>.pairOffset, stride: pairs.stride)
     let newMeta = _Strided<_Meta>(base: newRecords, stride: meta.stride)
     for slot in 0..<capacity {
       newMeta.pointer(slot).initialize(to: meta[slot])
@@ -380,8 +385,9 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     history = _reallocate(history, from: capacity, to: newCapacity, fill: _History())
     if let old = timers {
       let sentinels = _Wheel.sentinelCount
-      timers = _reallocate(old, from: sentinels + capacity, to: sentinels + newCapacity,
-                           fill: _TimerLink(prev: -1, next: -1))
+      timers = _reallocate(
+        old, from: sentinels + capacity, to: sentinels + newCapacity,
+        fill: _TimerLink(prev: -1, next: -1))
     }
     if let old = freshness {
       freshness = _reallocate(old, from: capacity, to: newCapacity, fill: _FreshnessInfo())
@@ -447,7 +453,9 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
 
 /// Moves `count` elements to a new allocation of `newCount`, filling the rest.
 @inlinable
-func _reallocate<T>(_ old: UnsafeMutablePointer<T>, from count: Int, to newCount: Int, fill: T) -> UnsafeMutablePointer<T> {
+func _reallocate<T>(_ old: UnsafeMutablePointer<T>, from count: Int, to newCount: Int, fill: T) -> UnsafeMutablePointer<
+  T
+> {
   let new = UnsafeMutablePointer<T>.allocate(capacity: newCount)
   new.moveInitialize(from: old, count: count)
   (new + count).initialize(repeating: fill, count: newCount - count)

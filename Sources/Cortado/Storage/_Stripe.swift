@@ -54,8 +54,9 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
     // from the other core's readers.
     let slotCount = _ReaderSlots.count
     let slotsOffset = 128
-    let shardOffset = _roundUp(slotsOffset + slotCount * _ReaderSlots.stride,
-                               to: Swift.max(MemoryLayout<_Shard<Key, Value>>.alignment, 64))
+    let shardOffset = _roundUp(
+      slotsOffset + slotCount * _ReaderSlots.stride,
+      to: Swift.max(MemoryLayout<_Shard<Key, Value>>.alignment, 64))
     let size = _roundUp(shardOffset + MemoryLayout<_Shard<Key, Value>>.size, to: 64)
     memory = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
     memory.initializeMemory(as: UInt8.self, repeating: 0, count: shardOffset)
@@ -170,7 +171,8 @@ struct _Stripe<Key: Hashable & Sendable, Value: Sendable> {
     // slot went without a drain.
     let position = Int(truncatingIfNeeded: UInt64(bitPattern: ticket) >> 32)
     if position < _ReaderSlots.capacity {
-      let event = found.slot >= 0
+      let event =
+        found.slot >= 0
         ? UInt64(UInt32(bitPattern: found.slot &+ 1)) | UInt64(hash) &<< 32
         : _ReaderSlots.missEvent
       _cortado_atomic_store_relaxed(_ReaderSlots.event(slots, slot, position), Int64(bitPattern: event))

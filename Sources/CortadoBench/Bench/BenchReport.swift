@@ -17,9 +17,11 @@ package struct BenchMeasurement: Sendable, Equatable {
   package var cpuNanosecondsPerOperation: Double?
 
   /// Creates a measurement.
-  package init(implementation: BenchImplementation, workload: BenchWorkload, threads: Int,
-              operationsPerSecond: Double, rounds: [Double], hitRatio: Double?,
-              cpuNanosecondsPerOperation: Double? = nil) {
+  package init(
+    implementation: BenchImplementation, workload: BenchWorkload, threads: Int,
+    operationsPerSecond: Double, rounds: [Double], hitRatio: Double?,
+    cpuNanosecondsPerOperation: Double? = nil
+  ) {
     self.implementation = implementation
     self.workload = workload
     self.threads = threads
@@ -48,7 +50,10 @@ package struct BenchReport: Sendable {
   package var machine: MachineDescription
 
   /// Creates a report.
-  package init(configuration: BenchConfiguration, measurements: [BenchMeasurement], memory: [MemoryMeasurement], machine: MachineDescription) {
+  package init(
+    configuration: BenchConfiguration, measurements: [BenchMeasurement], memory: [MemoryMeasurement],
+    machine: MachineDescription
+  ) {
     self.configuration = configuration
     self.measurements = measurements
     self.memory = memory
@@ -56,15 +61,20 @@ package struct BenchReport: Sendable {
   }
 
   /// The measurement of a cell, if it was run.
-  package func measurement(_ implementation: BenchImplementation, _ workload: BenchWorkload, threads: Int) -> BenchMeasurement? {
+  package func measurement(_ implementation: BenchImplementation, _ workload: BenchWorkload, threads: Int)
+    -> BenchMeasurement?
+  {
     measurements.first { $0.implementation == implementation && $0.workload == workload && $0.threads == threads }
   }
 
   /// `measurement`'s throughput over the best baseline's in the same
   /// workload and thread count (`nil` if no baseline ran there).
   package func ratioToBestBaseline(_ measurement: BenchMeasurement) -> Double? {
-    let best = measurements
-      .filter { $0.implementation.isBaseline && $0.workload == measurement.workload && $0.threads == measurement.threads }
+    let best =
+      measurements
+      .filter {
+        $0.implementation.isBaseline && $0.workload == measurement.workload && $0.threads == measurement.threads
+      }
       .map(\.operationsPerSecond).max()
     guard let best, best > 0 else { return nil }
     return measurement.operationsPerSecond / best

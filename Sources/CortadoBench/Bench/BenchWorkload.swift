@@ -43,7 +43,8 @@ package enum BenchError: Error, Equatable, CustomStringConvertible {
     case .unknownWorkload(let name):
       return "unknown workload '\(name)'; expected: \(BenchWorkload.allCases.map(\.rawValue).joined(separator: ", "))"
     case .unknownImplementation(let name):
-      return "unknown implementation '\(name)'; expected: \(BenchImplementation.allCases.map(\.rawValue).joined(separator: ", "))"
+      return
+        "unknown implementation '\(name)'; expected: \(BenchImplementation.allCases.map(\.rawValue).joined(separator: ", "))"
     case .invalidOption(let message):
       return message
     case .memoryProbeFailed(let message):

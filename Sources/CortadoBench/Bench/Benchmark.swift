@@ -8,15 +8,19 @@
 /// (see ``warm(_:count:keys:)``).
 package enum Benchmark {
   /// Runs every cell of `configuration`.
-  package static func run(_ configuration: BenchConfiguration, progress: ProgressBar = .disabled) throws -> BenchReport {
+  package static func run(_ configuration: BenchConfiguration, progress: ProgressBar = .disabled) throws -> BenchReport
+  {
     try configuration.validate()
     let maxThreads = configuration.threads.max()!
     progress.begin("bench: drawing Zipf keys", total: nil)
-    let readKeys = KeyStreams(keySpace: configuration.capacity, threads: maxThreads,
-                              length: configuration.streamLength, seed: configuration.seed)
-    let wideKeys = configuration.workloads.contains(where: { $0 != .read })
-      ? KeyStreams(keySpace: configuration.keySpace, threads: maxThreads, length: configuration.streamLength,
-                   seed: configuration.seed &+ 1_000)
+    let readKeys = KeyStreams(
+      keySpace: configuration.capacity, threads: maxThreads,
+      length: configuration.streamLength, seed: configuration.seed)
+    let wideKeys =
+      configuration.workloads.contains(where: { $0 != .read })
+      ? KeyStreams(
+        keySpace: configuration.keySpace, threads: maxThreads, length: configuration.streamLength,
+        seed: configuration.seed &+ 1_000)
       : readKeys
 
     struct Cell {
@@ -47,8 +51,10 @@ package enum Benchmark {
         for index in Array(group[shift...] + group[..<shift]) {
           let cell = cells[index]
           let keys = cell.workload == .read ? readKeys : wideKeys
-          cells[index].samples.append(runCell(cell.implementation, workload: cell.workload, threads: cell.threads,
-                                              configuration: configuration, keys: keys))
+          cells[index].samples.append(
+            runCell(
+              cell.implementation, workload: cell.workload, threads: cell.threads,
+              configuration: configuration, keys: keys))
           done += 1
           progress.update(fraction: nil, count: done)
         }
@@ -61,10 +67,11 @@ package enum Benchmark {
       let gets = cell.samples.reduce(0) { $0 + $1.gets }
       let hits = cell.samples.reduce(0) { $0 + $1.hits }
       let cpuCosts = cell.samples.filter { $0.operations > 0 }.map { $0.cpuSeconds * 1e9 / Double($0.operations) }
-      return BenchMeasurement(implementation: cell.implementation, workload: cell.workload, threads: cell.threads,
-                              operationsPerSecond: median(rates), rounds: rates,
-                              hitRatio: gets > 0 ? Double(hits) / Double(gets) : nil,
-                              cpuNanosecondsPerOperation: cpuCosts.isEmpty ? nil : median(cpuCosts))
+      return BenchMeasurement(
+        implementation: cell.implementation, workload: cell.workload, threads: cell.threads,
+        operationsPerSecond: median(rates), rounds: rates,
+        hitRatio: gets > 0 ? Double(hits) / Double(gets) : nil,
+        cpuNanosecondsPerOperation: cpuCosts.isEmpty ? nil : median(cpuCosts))
     }
     return BenchReport(configuration: configuration, measurements: measurements, memory: [], machine: .current())
   }
@@ -77,7 +84,8 @@ package enum Benchmark {
   ) -> CellMeasurement {
     let capacity = configuration.capacity
     func run<S: BenchSubject>(_ subject: S) -> CellMeasurement {
-      ThroughputRunner.measure(subject, workload: workload, threads: threads, duration: configuration.duration, keys: keys)
+      ThroughputRunner.measure(
+        subject, workload: workload, threads: threads, duration: configuration.duration, keys: keys)
     }
     switch implementation {
     case .cortado, .cortadoLRU, .cortadoCoarse, .cortadoNoTTL, .cortadoLRUNoTTL:

@@ -6,7 +6,8 @@ final class CortadoSubject: BenchSubject {
   let cache: Cache<Int, Int>
 
   init(capacity: Int, policy: EvictionPolicy, timeToLive: Duration?, coarseClock: Bool) {
-    var configuration = Cache<Int, Int>.Configuration(maximumCount: capacity, timeToLive: timeToLive, evictionPolicy: policy)
+    var configuration = Cache<Int, Int>.Configuration(
+      maximumCount: capacity, timeToLive: timeToLive, evictionPolicy: policy)
     if coarseClock { configuration.setClock(CoarseClock()) }
     do {
       cache = try Cache(configuration: configuration)
@@ -19,7 +20,8 @@ final class CortadoSubject: BenchSubject {
   convenience init(_ implementation: BenchImplementation, capacity: Int, timeToLive: Duration) {
     switch implementation {
     case .cortadoLRU: self.init(capacity: capacity, policy: .lru, timeToLive: timeToLive, coarseClock: false)
-    case .cortadoCoarse: self.init(capacity: capacity, policy: .windowTinyLFU, timeToLive: timeToLive, coarseClock: true)
+    case .cortadoCoarse:
+      self.init(capacity: capacity, policy: .windowTinyLFU, timeToLive: timeToLive, coarseClock: true)
     case .cortadoNoTTL: self.init(capacity: capacity, policy: .windowTinyLFU, timeToLive: nil, coarseClock: false)
     case .cortadoLRUNoTTL: self.init(capacity: capacity, policy: .lru, timeToLive: nil, coarseClock: false)
     default: self.init(capacity: capacity, policy: .windowTinyLFU, timeToLive: timeToLive, coarseClock: false)

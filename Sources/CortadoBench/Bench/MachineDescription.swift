@@ -20,17 +20,20 @@ package struct MachineDescription: Sendable, Equatable {
   package static func current() -> MachineDescription {
     var processor = "unknown"
     if let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-       let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
-       let colon = line.firstIndex(of: ":") {
+      let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+      let colon = line.firstIndex(of: ":")
+    {
       processor = line[line.index(after: colon)...].trimmingSpaces
     }
     var system = ProcessInfo.processInfo.operatingSystemVersionString
     if let release = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8),
-       let line = release.split(separator: "\n").first(where: { $0.hasPrefix("PRETTY_NAME=") }) {
+      let line = release.split(separator: "\n").first(where: { $0.hasPrefix("PRETTY_NAME=") })
+    {
       system = String(line.dropFirst("PRETTY_NAME=".count)).filter { $0 != "\"" }
     }
-    return MachineDescription(processor: processor, processorCount: ProcessInfo.processInfo.activeProcessorCount,
-                              operatingSystem: system)
+    return MachineDescription(
+      processor: processor, processorCount: ProcessInfo.processInfo.activeProcessorCount,
+      operatingSystem: system)
   }
 
   /// One line: processor, count, system.

@@ -55,7 +55,8 @@ package enum MemoryProbe {
     process.waitUntilExit()
     let text = String(decoding: data, as: UTF8.self)
     guard process.terminationStatus == 0, let measurement = decode(text) else {
-      throw BenchError.memoryProbeFailed("\(implementation.rawValue): child exited with status \(process.terminationStatus), printed '\(text)'")
+      throw BenchError.memoryProbeFailed(
+        "\(implementation.rawValue): child exited with status \(process.terminationStatus), printed '\(text)'")
     }
     return measurement
   }
@@ -113,8 +114,9 @@ package enum MemoryProbe {
       if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
     }
     guard let name = fields["implementation"], let implementation = BenchImplementation(rawValue: name),
-          let entries = fields["entries"].flatMap({ Int($0) }),
-          let growth = fields["residentGrowth"].flatMap({ Int($0) }) else { return nil }
+      let entries = fields["entries"].flatMap({ Int($0) }),
+      let growth = fields["residentGrowth"].flatMap({ Int($0) })
+    else { return nil }
     return MemoryMeasurement(implementation: implementation, entries: entries, residentGrowth: growth)
   }
 }

@@ -28,8 +28,12 @@ package enum PerformanceGoals {
     func ops(_ implementation: BenchImplementation, _ workload: BenchWorkload, _ threads: Int) -> Double? {
       report.measurement(implementation, workload, threads: threads)?.operationsPerSecond
     }
-    func check(_ name: String, _ goal: String, _ value: Double?, _ passes: (Double) -> Bool, _ detail: String) -> TargetCheck {
-      TargetCheck(name: name, goal: goal, value: value, isMet: value.map(passes), detail: value == nil ? "not measured (needs: \(detail))" : detail)
+    func check(_ name: String, _ goal: String, _ value: Double?, _ passes: (Double) -> Bool, _ detail: String)
+      -> TargetCheck
+    {
+      TargetCheck(
+        name: name, goal: goal, value: value, isMet: value.map(passes),
+        detail: value == nil ? "not measured (needs: \(detail))" : detail)
     }
     let capacity = Format.grouped(report.configuration.capacity)
     var checks: [TargetCheck] = []
@@ -42,28 +46,42 @@ package enum PerformanceGoals {
     ] {
       let cost = ns(implementation, .read, 1)
       let ratio = cost.flatMap { cost in reference.map { cost / $0 } }
-      var detail = cost.flatMap { cost in reference.map { "\(Format.fixed(cost, digits: 1)) ns vs \(Format.fixed($0, digits: 1)) ns (\(implementation.rawValue) vs dictionary, read, 1 thread, \(capacity) entries)" } }
+      var detail = cost.flatMap { cost in
+        reference.map {
+          "\(Format.fixed(cost, digits: 1)) ns vs \(Format.fixed($0, digits: 1)) ns (\(implementation.rawValue) vs dictionary, read, 1 thread, \(capacity) entries)"
+        }
+      }
       // The same ratio in CPU time, which a busy neighbour does not inflate.
       if let cpuCost = cpu(implementation, .read, 1), let cpuReference = cpu(.dictionary, .read, 1), cpuReference > 0 {
-        detail? += "; CPU time \(Format.fixed(cpuCost, digits: 1)) ns vs \(Format.fixed(cpuReference, digits: 1)) ns = \(Format.fixed(cpuCost / cpuReference, digits: 2))×"
+        detail? +=
+          "; CPU time \(Format.fixed(cpuCost, digits: 1)) ns vs \(Format.fixed(cpuReference, digits: 1)) ns = \(Format.fixed(cpuCost / cpuReference, digits: 2))×"
       }
-      checks.append(check("get-hit cost \(label) vs unsynchronised Dictionary", "≤ \(Format.fixed(limit, digits: 1))×", ratio, { $0 <= limit },
-                          detail ?? "\(implementation.rawValue) and dictionary, read, 1 thread"))
+      checks.append(
+        check(
+          "get-hit cost \(label) vs unsynchronised Dictionary", "≤ \(Format.fixed(limit, digits: 1))×", ratio,
+          { $0 <= limit },
+          detail ?? "\(implementation.rawValue) and dictionary, read, 1 thread"))
     }
 
     let mixedCortado = ops(.cortado, .mixed, 2)
     let mixedBaseline = ops(.lockedDictionary, .mixed, 2)
     let mixedRatio = mixedCortado.flatMap { a in mixedBaseline.map { a / $0 } }
-    checks.append(check("mixed, 2 threads, vs Dictionary + lock + LRU", "≥ 3.0×", mixedRatio, { $0 >= 3 },
-                        mixedRatio == nil ? "cortado and dict-lock-lru, mixed, 2 threads"
-                          : "\(Format.rate(mixedCortado!))ops/s vs \(Format.rate(mixedBaseline!))ops/s"))
+    checks.append(
+      check(
+        "mixed, 2 threads, vs Dictionary + lock + LRU", "≥ 3.0×", mixedRatio, { $0 >= 3 },
+        mixedRatio == nil
+          ? "cortado and dict-lock-lru, mixed, 2 threads"
+          : "\(Format.rate(mixedCortado!))ops/s vs \(Format.rate(mixedBaseline!))ops/s"))
 
     let read1 = ops(.cortado, .read, 1)
     let read2 = ops(.cortado, .read, 2)
     let scaling = read1.flatMap { one in read2.map { $0 / one } }
-    checks.append(check("read throughput, 2 threads vs 1", "≥ 1.8×", scaling, { $0 >= 1.8 },
-                        scaling == nil ? "cortado, read, 1 and 2 threads"
-                          : "\(Format.rate(read2!))ops/s vs \(Format.rate(read1!))ops/s (cortado)"))
+    checks.append(
+      check(
+        "read throughput, 2 threads vs 1", "≥ 1.8×", scaling, { $0 >= 1.8 },
+        scaling == nil
+          ? "cortado, read, 1 and 2 threads"
+          : "\(Format.rate(read2!))ops/s vs \(Format.rate(read1!))ops/s (cortado)"))
     return checks
   }
 }

@@ -1,11 +1,12 @@
 import Dispatch
 import Foundation
+
 #if canImport(Glibc)
-@preconcurrency import Glibc
+  @preconcurrency import Glibc
 #elseif canImport(Musl)
-@preconcurrency import Musl
+  @preconcurrency import Musl
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// What one run of one cell measured.
@@ -58,7 +59,9 @@ enum ThroughputRunner {
     let mask = keys.count - 1
     let clock = ContinuousClock()
     var index = 0
-    var operations = 0, gets = 0, hits = 0
+    var operations = 0
+    var gets = 0
+    var hits = 0
     let cpuStart = threadCPUSeconds()
     var now = clock.now
     repeat {
@@ -140,7 +143,8 @@ private final class Slots: @unchecked Sendable {
       total.cpuSeconds += result.measurement.cpuSeconds
       if result.end > end { end = result.end }
     }
-    total.seconds = Double(start.duration(to: end).components.attoseconds) / 1e18
+    total.seconds =
+      Double(start.duration(to: end).components.attoseconds) / 1e18
       + Double(start.duration(to: end).components.seconds)
     return total
   }

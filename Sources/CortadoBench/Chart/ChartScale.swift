@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+  @preconcurrency import Glibc
 #elseif canImport(Musl)
-@preconcurrency import Musl
+  @preconcurrency import Musl
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Maps data values to pixels along one axis.
@@ -38,10 +38,13 @@ struct ChartScale {
     if logarithmic {
       // A little room on both sides, so end points do not sit on the frame.
       let pad = (log(upper) - log(lower)) * 0.04
-      return ChartScale(lower: exp(log(lower) - pad), upper: exp(log(upper) + pad), pixelLower: from, pixelUpper: to, isLogarithmic: true)
+      return ChartScale(
+        lower: exp(log(lower) - pad), upper: exp(log(upper) + pad), pixelLower: from, pixelUpper: to,
+        isLogarithmic: true)
     }
     let pad = max(1, (upper - lower) * 0.04)
-    return ChartScale(lower: max(0, lower - pad), upper: upper + pad, pixelLower: from, pixelUpper: to, isLogarithmic: false)
+    return ChartScale(
+      lower: max(0, lower - pad), upper: upper + pad, pixelLower: from, pixelUpper: to, isLogarithmic: false)
   }
 
   /// A hit-ratio ceiling rounded up to the next 10%, and its tick step.

@@ -52,9 +52,12 @@ package struct ChartPanel: Sendable, Equatable {
   package init(report: SimulationReport) {
     let series = report.policies.map { policy in
       let rows = report.results.filter { $0.policy == policy }.sorted { $0.capacity < $1.capacity }
-      return ChartSeries(name: policy, isDashed: rows.first?.isOptimal ?? false,
-                         points: rows.map { ChartPoint(x: $0.capacity, y: $0.hitRatio) })
+      return ChartSeries(
+        name: policy, isDashed: rows.first?.isOptimal ?? false,
+        points: rows.map { ChartPoint(x: $0.capacity, y: $0.hitRatio) })
     }
-    self.init(title: report.title, subtitle: report.source, xLabel: report.weighted ? "capacity (total size)" : "capacity (entries)", series: series)
+    self.init(
+      title: report.title, subtitle: report.source,
+      xLabel: report.weighted ? "capacity (total size)" : "capacity (entries)", series: series)
   }
 }

@@ -17,7 +17,9 @@ package enum HitRatioChart {
     let width = panelWidth * Double(columns)
     let height = top + panelHeight * Double(max(1, rows))
     var svg = SVGWriter()
-    svg.raw("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\" font-family=\"Helvetica, Arial, sans-serif\">")
+    svg.raw(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\" font-family=\"Helvetica, Arial, sans-serif\">"
+    )
     svg.raw("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>")
     if let title {
       svg.text(title, x: width / 2, y: 24, size: 16, anchor: "middle", weight: "bold")
@@ -32,8 +34,10 @@ package enum HitRatioChart {
   }
 
   private static func drawPanel(_ panel: ChartPanel, into svg: inout SVGWriter, originX: Double, originY: Double) {
-    let plotLeft = originX + 62, plotRight = originX + 440
-    let plotTop = originY + 52, plotBottom = originY + 320
+    let plotLeft = originX + 62
+    let plotRight = originX + 440
+    let plotTop = originY + 52
+    let plotBottom = originY + 320
     let capacities = Array(Set(panel.series.flatMap { $0.points.map(\.x) })).sorted()
     let xScale = ChartScale.capacities(capacities, from: plotLeft, to: plotRight)
     let maximum = panel.series.flatMap { $0.points.map(\.y) }.max() ?? 0
@@ -58,28 +62,40 @@ package enum HitRatioChart {
     var lastLabelX = -1e9
     for capacity in capacities {
       let x = xScale.pixel(Double(capacity))
-      svg.raw("<line x1=\"\(n(x))\" y1=\"\(n(plotBottom))\" x2=\"\(n(x))\" y2=\"\(n(plotBottom + 5))\" stroke=\"#555555\"/>")
+      svg.raw(
+        "<line x1=\"\(n(x))\" y1=\"\(n(plotBottom))\" x2=\"\(n(x))\" y2=\"\(n(plotBottom + 5))\" stroke=\"#555555\"/>")
       if x - lastLabelX >= 34 {
         svg.text(Format.compact(capacity), x: x, y: plotBottom + 19, size: 11, anchor: "middle")
         lastLabelX = x
       }
     }
-    svg.raw("<rect x=\"\(n(plotLeft))\" y=\"\(n(plotTop))\" width=\"\(n(plotRight - plotLeft))\" height=\"\(n(plotBottom - plotTop))\" fill=\"none\" stroke=\"#555555\"/>")
-    svg.text(panel.xLabel + (xScale.isLogarithmic ? ", log scale" : ""), x: (plotLeft + plotRight) / 2, y: plotBottom + 42, size: 12, anchor: "middle")
+    svg.raw(
+      "<rect x=\"\(n(plotLeft))\" y=\"\(n(plotTop))\" width=\"\(n(plotRight - plotLeft))\" height=\"\(n(plotBottom - plotTop))\" fill=\"none\" stroke=\"#555555\"/>"
+    )
+    svg.text(
+      panel.xLabel + (xScale.isLogarithmic ? ", log scale" : ""), x: (plotLeft + plotRight) / 2, y: plotBottom + 42,
+      size: 12, anchor: "middle")
     svg.text("hit ratio", x: originX + 16, y: (plotTop + plotBottom) / 2, size: 12, anchor: "middle", rotate: -90)
 
     // The lines, then the legend.
     for (index, series) in panel.series.enumerated() {
       let color = SeriesStyle.color(for: series.name, index: index)
-      let points = series.points.map { "\(n(xScale.pixel(Double($0.x)))),\(n(yScale.pixel($0.y)))" }.joined(separator: " ")
+      let points = series.points.map { "\(n(xScale.pixel(Double($0.x)))),\(n(yScale.pixel($0.y)))" }.joined(
+        separator: " ")
       let dash = series.isDashed ? " stroke-dasharray=\"7 5\"" : ""
-      svg.raw("<polyline class=\"series\" data-policy=\"\(SVGWriter.escaped(series.name))\" points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>")
+      svg.raw(
+        "<polyline class=\"series\" data-policy=\"\(SVGWriter.escaped(series.name))\" points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>"
+      )
       for point in series.points {
-        svg.raw("<circle cx=\"\(n(xScale.pixel(Double(point.x))))\" cy=\"\(n(yScale.pixel(point.y)))\" r=\"2.5\" fill=\"\(color)\"/>")
+        svg.raw(
+          "<circle cx=\"\(n(xScale.pixel(Double(point.x))))\" cy=\"\(n(yScale.pixel(point.y)))\" r=\"2.5\" fill=\"\(color)\"/>"
+        )
       }
       let legendY = plotTop + 10 + Double(index) * 20
       let legendX = plotRight + 16
-      svg.raw("<line x1=\"\(n(legendX))\" y1=\"\(n(legendY))\" x2=\"\(n(legendX + 26))\" y2=\"\(n(legendY))\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>")
+      svg.raw(
+        "<line x1=\"\(n(legendX))\" y1=\"\(n(legendY))\" x2=\"\(n(legendX + 26))\" y2=\"\(n(legendY))\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>"
+      )
       svg.text(series.name, x: legendX + 32, y: legendY + 4, size: 12, anchor: "start")
     }
     svg.raw("</g>")

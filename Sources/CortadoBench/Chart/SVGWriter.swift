@@ -7,9 +7,12 @@ struct SVGWriter {
     output += "\n"
   }
 
-  mutating func text(_ content: String, x: Double, y: Double, size: Int, anchor: String,
-                     weight: String? = nil, rotate: Int? = nil) {
-    let xText = Format.fixed(x, digits: 1), yText = Format.fixed(y, digits: 1)
+  mutating func text(
+    _ content: String, x: Double, y: Double, size: Int, anchor: String,
+    weight: String? = nil, rotate: Int? = nil
+  ) {
+    let xText = Format.fixed(x, digits: 1)
+    let yText = Format.fixed(y, digits: 1)
     var attributes = "x=\"\(xText)\" y=\"\(yText)\" font-size=\"\(size)\" text-anchor=\"\(anchor)\" fill=\"#222222\""
     if let weight { attributes += " font-weight=\"\(weight)\"" }
     if let rotate { attributes += " transform=\"rotate(\(rotate) \(xText) \(yText))\"" }

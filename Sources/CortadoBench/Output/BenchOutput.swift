@@ -4,8 +4,9 @@ package enum BenchOutput {
   package static func text(_ report: BenchReport, markdown: Bool = false) -> String {
     let configuration = report.configuration
     func render(_ table: TextTable) -> String { markdown ? table.markdown() : table.rendered() }
-    let seconds = Format.fixed(Double(configuration.duration.components.seconds)
-      + Double(configuration.duration.components.attoseconds) / 1e18, digits: 2)
+    let seconds = Format.fixed(
+      Double(configuration.duration.components.seconds)
+        + Double(configuration.duration.components.attoseconds) / 1e18, digits: 2)
     var text = """
       Throughput: capacity \(Format.grouped(configuration.capacity)) entries; Zipf(\(KeyStreams.exponent)) keys over \
       \(Format.grouped(configuration.capacity)) (read, all hits) or \(Format.grouped(configuration.keySpace)) (mixed, write, load); \
@@ -14,7 +15,9 @@ package enum BenchOutput {
 
       """
     var table = TextTable(
-      headers: ["workload", "threads", "implementation", "ops/s", "ns/op", "cpu ns/op", "× best baseline", "hit ratio"],
+      headers: [
+        "workload", "threads", "implementation", "ops/s", "ns/op", "cpu ns/op", "× best baseline", "hit ratio",
+      ],
       alignments: [.left, .right, .left, .right, .right, .right, .right, .right])
     for measurement in report.measurements {
       table.append([
@@ -30,7 +33,8 @@ package enum BenchOutput {
     }
     text += (markdown ? "\n" : "") + render(table)
     text += "\nImplementations:\n"
-    for implementation in BenchImplementation.allCases where report.measurements.contains(where: { $0.implementation == implementation }) {
+    for implementation in BenchImplementation.allCases
+    where report.measurements.contains(where: { $0.implementation == implementation }) {
       text += "  \(implementation.rawValue): \(implementation.summary)\n"
     }
     text += """
@@ -42,12 +46,15 @@ package enum BenchOutput {
 
     if !report.memory.isEmpty {
       let entries = Format.grouped(report.memory[0].entries)
-      text += "\nMemory: resident-set growth while filling one cache with \(entries) Int → Int entries, each in a fresh process.\n"
+      text +=
+        "\nMemory: resident-set growth while filling one cache with \(entries) Int → Int entries, each in a fresh process.\n"
       if markdown { text += "\n" }
       var memory = TextTable(headers: ["implementation", "bytes/entry", "beyond 16-byte payload"])
       for measurement in report.memory {
-        memory.append([measurement.implementation.rawValue, Format.fixed(measurement.bytesPerEntry, digits: 1),
-                       Format.fixed(measurement.overheadPerEntry, digits: 1)])
+        memory.append([
+          measurement.implementation.rawValue, Format.fixed(measurement.bytesPerEntry, digits: 1),
+          Format.fixed(measurement.overheadPerEntry, digits: 1),
+        ])
       }
       text += render(memory)
     }
@@ -55,11 +62,14 @@ package enum BenchOutput {
     let checks = PerformanceGoals.evaluate(report)
     text += "\nPerformance goals, on the medians above:\n"
     if markdown { text += "\n" }
-    var goals = TextTable(headers: ["goal", "target", "measured", "met", "numbers"],
-                          alignments: [.left, .right, .right, .left, .left])
+    var goals = TextTable(
+      headers: ["goal", "target", "measured", "met", "numbers"],
+      alignments: [.left, .right, .right, .left, .left])
     for check in checks {
-      goals.append([check.name, check.goal, check.value.map { Format.fixed($0, digits: 2) + "×" } ?? "–",
-                    check.isMet.map { $0 ? "yes" : "NO" } ?? "n/a", check.detail])
+      goals.append([
+        check.name, check.goal, check.value.map { Format.fixed($0, digits: 2) + "×" } ?? "–",
+        check.isMet.map { $0 ? "yes" : "NO" } ?? "n/a", check.detail,
+      ])
     }
     text += render(goals)
     return text
@@ -77,7 +87,10 @@ package enum BenchOutput {
         ("opsPerSecond", .double(measurement.operationsPerSecond.rounded())),
         ("nsPerOp", .double((measurement.nanosecondsPerOperation * 100).rounded() / 100)),
         ("cpuNsPerOp", measurement.cpuNanosecondsPerOperation.map { .double(($0 * 100).rounded() / 100) } ?? .null),
-        ("ratioToBestBaseline", report.ratioToBestBaseline(measurement).map { .double(($0 * 1000).rounded() / 1000) } ?? .null),
+        (
+          "ratioToBestBaseline",
+          report.ratioToBestBaseline(measurement).map { .double(($0 * 1000).rounded() / 1000) } ?? .null
+        ),
         ("hitRatio", measurement.hitRatio.map { .double($0) } ?? .null),
         ("rounds", .array(measurement.rounds.map { .double($0.rounded()) })),
       ])
@@ -99,21 +112,28 @@ package enum BenchOutput {
         ("met", check.isMet.map { .bool($0) } ?? .null),
       ])
     }
-    let seconds = Double(configuration.duration.components.seconds) + Double(configuration.duration.components.attoseconds) / 1e18
+    let seconds =
+      Double(configuration.duration.components.seconds) + Double(configuration.duration.components.attoseconds) / 1e18
     let document = JSONValue.object([
-      ("machine", .object([
-        ("processor", .string(report.machine.processor)),
-        ("processorCount", .int(report.machine.processorCount)),
-        ("operatingSystem", .string(report.machine.operatingSystem)),
-      ])),
-      ("configuration", .object([
-        ("capacity", .int(configuration.capacity)),
-        ("keySpace", .int(configuration.keySpace)),
-        ("zipfExponent", .double(KeyStreams.exponent)),
-        ("durationSeconds", .double(seconds)),
-        ("rounds", .int(configuration.rounds)),
-        ("threads", .array(configuration.threads.map { .int($0) })),
-      ])),
+      (
+        "machine",
+        .object([
+          ("processor", .string(report.machine.processor)),
+          ("processorCount", .int(report.machine.processorCount)),
+          ("operatingSystem", .string(report.machine.operatingSystem)),
+        ])
+      ),
+      (
+        "configuration",
+        .object([
+          ("capacity", .int(configuration.capacity)),
+          ("keySpace", .int(configuration.keySpace)),
+          ("zipfExponent", .double(KeyStreams.exponent)),
+          ("durationSeconds", .double(seconds)),
+          ("rounds", .int(configuration.rounds)),
+          ("threads", .array(configuration.threads.map { .int($0) })),
+        ])
+      ),
       ("throughput", .array(throughput)),
       ("memory", .array(memory)),
       ("goals", .array(goals)),

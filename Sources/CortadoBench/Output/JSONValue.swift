@@ -47,10 +47,12 @@ package indirect enum JSONValue: Sendable, Equatable {
     let inner = indent + "  "
     switch self {
     case .array(let values) where levels > 0 && !values.isEmpty:
-      return "[\n" + values.map { inner + $0.pretty(expandingLevels: levels - 1, indent: inner) }.joined(separator: ",\n")
+      return "[\n"
+        + values.map { inner + $0.pretty(expandingLevels: levels - 1, indent: inner) }.joined(separator: ",\n")
         + "\n" + indent + "]"
     case .object(let members) where levels > 0 && !members.isEmpty:
-      return "{\n" + members.map { inner + Self.quoted($0.0) + ": " + $0.1.pretty(expandingLevels: levels - 1, indent: inner) }
+      return "{\n"
+        + members.map { inner + Self.quoted($0.0) + ": " + $0.1.pretty(expandingLevels: levels - 1, indent: inner) }
         .joined(separator: ",\n") + "\n" + indent + "}"
     default:
       return compact

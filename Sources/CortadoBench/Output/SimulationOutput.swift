@@ -27,13 +27,16 @@ package enum SimulationOutput {
 
     var table = TextTable(headers: ["policy"] + report.capacities.map { Format.grouped($0) })
     for policy in report.policies {
-      table.append([policy] + report.capacities.map { capacity in
-        report.result(policy: policy, capacity: capacity).map { Format.percent($0.hitRatio) } ?? "–"
-      })
+      table.append(
+        [policy]
+          + report.capacities.map { capacity in
+            report.result(policy: policy, capacity: capacity).map { Format.percent($0.hitRatio) } ?? "–"
+          })
     }
     var text = summary + (markdown ? "\n" + table.markdown() : table.rendered())
     if report.policies.contains("optimal-heuristic") {
-      text += "optimal-heuristic: Belady's rule with sizes (evict the farthest next use until the object fits); not a strict bound.\n"
+      text +=
+        "optimal-heuristic: Belady's rule with sizes (evict the farthest next use until the object fits); not a strict bound.\n"
     }
     return text
   }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+  @preconcurrency import Glibc
 #elseif canImport(Musl)
-@preconcurrency import Musl
+  @preconcurrency import Musl
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Writing to standard error, which carries progress and warnings so that
@@ -27,6 +27,7 @@ package enum StandardError {
 }
 
 /// `write(2)`, named apart from the method above.
+// swift-format-ignore: AlwaysUseLowerCamelCase
 @inline(__always)
 private func Glibc_write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
   write(fd, buffer, count)

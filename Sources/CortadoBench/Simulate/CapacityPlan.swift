@@ -18,9 +18,15 @@ package enum CapacityPlan: Sendable, Equatable {
       var multiplier = 1
       var digits = Substring(item)
       switch item.last {
-      case "k": multiplier = 1_000; digits = digits.dropLast()
-      case "m": multiplier = 1_000_000; digits = digits.dropLast()
-      case "g": multiplier = 1_000_000_000; digits = digits.dropLast()
+      case "k":
+        multiplier = 1_000
+        digits = digits.dropLast()
+      case "m":
+        multiplier = 1_000_000
+        digits = digits.dropLast()
+      case "g":
+        multiplier = 1_000_000_000
+        digits = digits.dropLast()
       default: break
       }
       guard let value = Int(digits), value > 0 else { throw .invalidCapacity(part.trimmingSpaces) }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+  @preconcurrency import Glibc
 #elseif canImport(Musl)
-@preconcurrency import Musl
+  @preconcurrency import Musl
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Makes Swift's hashing the same in every process, so that a simulation
@@ -47,13 +47,14 @@ package enum DeterministicHashing {
     var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
     argv.append(nil)
     #if os(Linux)
-    execv("/proc/self/exe", &argv)
+      execv("/proc/self/exe", &argv)
     #endif
     execvp(arguments[0], &argv)
     // Only reached if both execs failed.
     let reason = String(cString: strerror(errno))
     for pointer in argv { free(pointer) }
     unsetenv(environmentVariable)
-    return "warning: could not restart with \(environmentVariable)=1 (\(reason)); hit ratios may vary slightly between runs"
+    return
+      "warning: could not restart with \(environmentVariable)=1 (\(reason)); hit ratios may vary slightly between runs"
   }
 }

@@ -21,7 +21,8 @@ package enum SimulationError: Error, Equatable, CustomStringConvertible {
     case .emptyTrace(let source):
       return "the trace \(source) has no requests"
     case .traceTooLongForOptimal(let count):
-      return "optimal supports at most \(NextUseTable.maximumLength) requests; this trace has \(count) or more (use --limit, or leave optimal out)"
+      return
+        "optimal supports at most \(NextUseTable.maximumLength) requests; this trace has \(count) or more (use --limit, or leave optimal out)"
     case .traceChanged(let first, let second):
       return "the trace changed while it was being read (\(first) requests in the first pass, \(second) in the second)"
     }

@@ -46,8 +46,10 @@ package struct SimulationReport: Sendable {
   package var results: [SimulationResult]
 
   /// Creates a report.
-  package init(source: String, title: String, requests: Int, distinctKeys: Int?, weighted: Bool,
-              capacities: [Int], policies: [String], results: [SimulationResult]) {
+  package init(
+    source: String, title: String, requests: Int, distinctKeys: Int?, weighted: Bool,
+    capacities: [Int], policies: [String], results: [SimulationResult]
+  ) {
     self.source = source
     self.title = title
     self.requests = requests

@@ -20,8 +20,10 @@ package struct SimulationConfiguration: Sendable {
   package var parallelism: Int?
 
   /// Creates a configuration.
-  package init(source: TraceSource, policies: [SimulatedPolicy], capacities: CapacityPlan? = nil,
-              weighted: Bool = false, limit: Int? = nil, parallelism: Int? = nil) {
+  package init(
+    source: TraceSource, policies: [SimulatedPolicy], capacities: CapacityPlan? = nil,
+    weighted: Bool = false, limit: Int? = nil, parallelism: Int? = nil
+  ) {
     self.source = source
     self.policies = policies
     self.capacities = capacities
@@ -47,19 +49,24 @@ package enum Simulator {
   ///
   /// - Throws: ``TraceError`` for an unreadable or malformed trace,
   ///   ``SimulationError`` for unusable options.
-  package static func run(_ configuration: SimulationConfiguration, progress: ProgressBar = .disabled) throws -> SimulationReport {
+  package static func run(_ configuration: SimulationConfiguration, progress: ProgressBar = .disabled) throws
+    -> SimulationReport
+  {
     let source = configuration.source
     if configuration.weighted && !source.hasSizes { throw TraceError.noSizes(source.description) }
 
-    let plan = configuration.capacities
+    let plan =
+      configuration.capacities
       ?? source.defaultCapacities.map { CapacityPlan.counts($0) }
       ?? CapacityPlan.defaultFractions
     let wantsOptimal = configuration.policies.contains(.optimal)
 
     var profile: TraceProfile?
     if wantsOptimal || plan.needsProfile {
-      progress.begin("pass 1/2: reading next uses", total: [configuration.limit, source.knownLength].compactMap { $0 }.min())
-      profile = try TraceProfile.measure(source, limit: configuration.limit, buildNextUse: wantsOptimal, progress: progress)
+      progress.begin(
+        "pass 1/2: reading next uses", total: [configuration.limit, source.knownLength].compactMap { $0 }.min())
+      profile = try TraceProfile.measure(
+        source, limit: configuration.limit, buildNextUse: wantsOptimal, progress: progress)
       progress.finish()
       if profile!.requests == 0 { throw SimulationError.emptyTrace(source.description) }
     }
@@ -80,10 +87,12 @@ package enum Simulator {
       }
     }
 
-    progress.begin(profile == nil ? "replaying" : "pass 2/2: replaying",
-                   total: profile?.requests ?? [configuration.limit, source.knownLength].compactMap { $0 }.min())
-    let requests = try replay(source, limit: configuration.limit, into: cells.map(\.replayer),
-                              parallelism: configuration.parallelism, progress: progress)
+    progress.begin(
+      profile == nil ? "replaying" : "pass 2/2: replaying",
+      total: profile?.requests ?? [configuration.limit, source.knownLength].compactMap { $0 }.min())
+    let requests = try replay(
+      source, limit: configuration.limit, into: cells.map(\.replayer),
+      parallelism: configuration.parallelism, progress: progress)
     progress.finish()
     if requests == 0 { throw SimulationError.emptyTrace(source.description) }
     if let profile, profile.requests != requests {
@@ -91,8 +100,9 @@ package enum Simulator {
     }
 
     let results = cells.map { cell in
-      SimulationResult(policy: cell.policy.label(weighted: configuration.weighted), isOptimal: cell.policy.isOptimal,
-                       capacity: cell.capacity, requests: requests, hits: cell.replayer.hits)
+      SimulationResult(
+        policy: cell.policy.label(weighted: configuration.weighted), isOptimal: cell.policy.isOptimal,
+        capacity: cell.capacity, requests: requests, hits: cell.replayer.hits)
     }
     return SimulationReport(
       source: source.description, title: source.shortName, requests: requests, distinctKeys: profile?.distinctKeys,

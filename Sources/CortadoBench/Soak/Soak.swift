@@ -49,7 +49,9 @@ package struct SoakReport: Sendable {
 
 package enum Soak {
   /// Runs the soak in this process (the workload and the sampling).
-  package static func run(_ configuration: SoakConfiguration, progress: (String) -> Void = { _ in }) throws -> SoakReport {
+  package static func run(_ configuration: SoakConfiguration, progress: (String) -> Void = { _ in }) throws
+    -> SoakReport
+  {
     var cacheConfiguration = Cache<Int, [UInt8]>.Configuration(
       maximumCount: configuration.maximumCount, timeToLive: configuration.timeToLive)
     cacheConfiguration.sweepsExpiredEntries = configuration.sweeper
@@ -84,7 +86,9 @@ package enum Soak {
       Thread.sleep(forTimeInterval: 1)
       let resident = MemoryProbe.residentBytes() ?? 0
       samples.append(resident)
-      progress("\(samples.count) s: resident \(Format.fixed(Double(resident) / 1_048_576, digits: 1)) MiB, \(cache.count) live entries")
+      progress(
+        "\(samples.count) s: resident \(Format.fixed(Double(resident) / 1_048_576, digits: 1)) MiB, \(cache.count) live entries"
+      )
     }
     stop.set()
     group.wait()
@@ -92,14 +96,17 @@ package enum Soak {
     let baseline = samples.prefix(warmUp).max() ?? 0
     let highest = samples.dropFirst(warmUp).max() ?? baseline
     let limit = Int(Double(baseline) * configuration.allowedGrowthFactor) + configuration.allowedGrowthBytes
-    return SoakReport(samples: samples, baseline: baseline, highest: highest, operations: operations.value,
-                      expirations: cache.statistics.expirationCount, limit: limit)
+    return SoakReport(
+      samples: samples, baseline: baseline, highest: highest, operations: operations.value,
+      expirations: cache.statistics.expirationCount, limit: limit)
   }
 
   /// The resident growth of `instances` empty caches bounded to `bound`
   /// entries each: it must not depend on the bound (nothing is allocated for
   /// entries that are not there).
-  package static func emptyFootprint(instances: Int = 100, bound: Int = 1 << 40) -> (bytesPerCache: Int, caches: [AnyObject]) {
+  package static func emptyFootprint(instances: Int = 100, bound: Int = 1 << 40) -> (
+    bytesPerCache: Int, caches: [AnyObject]
+  ) {
     let before = MemoryProbe.residentBytes() ?? 0
     var caches: [AnyObject] = []
     for _ in 0..<instances {

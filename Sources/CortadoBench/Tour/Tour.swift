@@ -26,7 +26,8 @@ package enum Tour {
   /// Runs the tour, handing each finished section to `output` as it is
   /// ready; writes the chart to `chartPath`.
   package static func run(chartPath: String, progress: ProgressBar, output: (String) -> Void) throws {
-    output("""
+    output(
+      """
       Cortado tour: hit ratios of every policy on four built-in synthetic traces,
       then a quick throughput comparison. See `cortado simulate --help` and
       `cortado bench --help` for the full tools.
@@ -35,7 +36,8 @@ package enum Tour {
       """)
     var panels: [ChartPanel] = []
     for spec in traces() {
-      let configuration = SimulationConfiguration(source: .synthetic(spec), policies: SimulatedPolicy.all(seed: spec.seed))
+      let configuration = SimulationConfiguration(
+        source: .synthetic(spec), policies: SimulatedPolicy.all(seed: spec.seed))
       let report = try Simulator.run(configuration, progress: progress)
       output(SimulationOutput.table(report) + "\n")
       panels.append(ChartPanel(report: report))
@@ -45,7 +47,8 @@ package enum Tour {
 
     let report = try Benchmark.run(benchConfiguration(), progress: progress)
     output(BenchOutput.text(report))
-    output("""
+    output(
+      """
 
       This was a quick run. For every workload, more rounds and memory per entry:
         swift run -c release cortado bench

@@ -20,9 +20,11 @@ package final class ARCTraceReader: TraceReader {
 
   package func next() throws -> TraceRequest? {
     while remaining == 0 {
-      guard let run = try reader.nextLine({ line throws -> (UInt64, UInt64)? in
-        try parse(line, lineNumber: reader.count)
-      }) else { return nil }
+      guard
+        let run = try reader.nextLine({ line throws -> (UInt64, UInt64)? in
+          try parse(line, lineNumber: reader.count)
+        })
+      else { return nil }
       if let run { (nextBlock, remaining) = run }
     }
     let block = nextBlock

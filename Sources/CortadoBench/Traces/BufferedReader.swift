@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+  @preconcurrency import Glibc
 #elseif canImport(Musl)
-@preconcurrency import Musl
+  @preconcurrency import Musl
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Lines or fixed-size records, cut from a ``ByteSource`` without copying.
@@ -52,7 +52,9 @@ final class BufferedReader {
         return try handOut(lineStart..<end, body)
       }
       if end - start >= Self.maximumLineLength {
-        throw TraceError.malformedLine(path: path, line: count + 1, reason: "line longer than \(Self.maximumLineLength >> 20) MiB (is this a binary trace?)")
+        throw TraceError.malformedLine(
+          path: path, line: count + 1,
+          reason: "line longer than \(Self.maximumLineLength >> 20) MiB (is this a binary trace?)")
       }
       try refill()
     }

@@ -21,11 +21,13 @@ package final class CSVTraceReader: TraceReader {
 
   package func next() throws -> TraceRequest? {
     while true {
-      guard let request = try reader.nextLine({ line throws -> TraceRequest? in
-        if options.hasHeader && reader.count == 1 { return nil }
-        if ASCII.trimmed(line).isEmpty { return nil }
-        return try parse(line, lineNumber: reader.count)
-      }) else { return nil }
+      guard
+        let request = try reader.nextLine({ line throws -> TraceRequest? in
+          if options.hasHeader && reader.count == 1 { return nil }
+          if ASCII.trimmed(line).isEmpty { return nil }
+          return try parse(line, lineNumber: reader.count)
+        })
+      else { return nil }
       if let request { return request }
     }
   }

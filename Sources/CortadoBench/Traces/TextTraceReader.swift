@@ -14,10 +14,12 @@ package final class TextTraceReader: TraceReader {
   package func next() throws -> TraceRequest? {
     while true {
       // nil: the trace ended; .some(nil): a blank line.
-      guard let key = try reader.nextLine({ line -> UInt64? in
-        let key = ASCII.trimmed(line)
-        return key.isEmpty ? nil : StableHash.hash(key)
-      }) else { return nil }
+      guard
+        let key = try reader.nextLine({ line -> UInt64? in
+          let key = ASCII.trimmed(line)
+          return key.isEmpty ? nil : StableHash.hash(key)
+        })
+      else { return nil }
       if let key { return TraceRequest(key: key) }
     }
   }

@@ -27,11 +27,13 @@ package enum TraceError: Error, Equatable, CustomStringConvertible {
     case .unreadable(let path, let reason):
       return "cannot read \(path): \(reason)"
     case .unknownFormat(let name):
-      return "unknown trace format '\(name)'; expected one of: \(TraceFormatName.allCases.map(\.rawValue).joined(separator: ", "))"
+      return
+        "unknown trace format '\(name)'; expected one of: \(TraceFormatName.allCases.map(\.rawValue).joined(separator: ", "))"
     case .malformedLine(let path, let line, let reason):
       return "\(path):\(line): \(reason)"
     case .truncatedRecord(let path, let record, let bytes, let recordSize):
-      return "\(path): record \(record) is truncated (\(bytes) of \(recordSize) bytes); the file is not a whole number of records"
+      return
+        "\(path): record \(record) is truncated (\(bytes) of \(recordSize) bytes); the file is not a whole number of records"
     case .invalidSyntheticSpec(let message):
       return "invalid --synthetic specification: \(message)"
     case .noSizes(let source):

@@ -34,7 +34,9 @@ package struct CSVOptions: Sendable, Equatable {
   package var hasHeader: Bool
 
   /// Creates CSV options; columns count from 1, like `cut -f`.
-  package init(keyColumn: Int = 1, sizeColumn: Int? = nil, delimiter: UInt8 = UInt8(ascii: ","), hasHeader: Bool = false) {
+  package init(
+    keyColumn: Int = 1, sizeColumn: Int? = nil, delimiter: UInt8 = UInt8(ascii: ","), hasHeader: Bool = false
+  ) {
     self.keyColumn = keyColumn
     self.sizeColumn = sizeColumn
     self.delimiter = delimiter

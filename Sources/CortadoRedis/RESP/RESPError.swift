@@ -1,9 +1,9 @@
 #if Redis
-/// A protocol error found while decoding RESP. After one of these the byte stream
-/// cannot be trusted any more, so the connection that produced it is closed.
-///
-/// Messages never quote payload bytes (they may be cache keys or values).
-public enum RESPError: Error, Sendable, Hashable {
+  /// A protocol error found while decoding RESP. After one of these the byte stream
+  /// cannot be trusted any more, so the connection that produced it is closed.
+  ///
+  /// Messages never quote payload bytes (they may be cache keys or values).
+  public enum RESPError: Error, Sendable, Hashable {
     /// The first byte of a value is not a known RESP2/RESP3 type marker.
     case invalidTypeByte(UInt8)
     /// A length header is not a decimal integer, or is negative (other than the
@@ -34,27 +34,27 @@ public enum RESPError: Error, Sendable, Hashable {
     /// RESP3 streamed strings/aggregates (`$?`, `*?`, ...) are not used by Redis and
     /// are not supported.
     case streamedValuesUnsupported
-}
+  }
 
-extension RESPError: CustomStringConvertible {
+  extension RESPError: CustomStringConvertible {
     public var description: String {
-        switch self {
-        case .invalidTypeByte(let byte): return "RESP: invalid type byte 0x\(String(byte, radix: 16))"
-        case .invalidLength: return "RESP: invalid length"
-        case .invalidInteger: return "RESP: invalid integer"
-        case .missingCRLF: return "RESP: missing CRLF"
-        case .lineTooLong(let limit): return "RESP: line longer than \(limit) bytes"
-        case .bulkTooLarge(let length, let limit): return "RESP: bulk of \(length) bytes exceeds the limit of \(limit)"
-        case .aggregateTooLarge(let count, let limit):
-            return "RESP: aggregate of \(count) elements exceeds the limit of \(limit)"
-        case .nestingTooDeep(let limit): return "RESP: nesting deeper than \(limit)"
-        case .invalidDouble: return "RESP: invalid double"
-        case .invalidBoolean: return "RESP: invalid boolean"
-        case .invalidNull: return "RESP: invalid null"
-        case .invalidBigNumber: return "RESP: invalid big number"
-        case .invalidVerbatimString: return "RESP: invalid verbatim string"
-        case .streamedValuesUnsupported: return "RESP: streamed values are not supported"
-        }
+      switch self {
+      case .invalidTypeByte(let byte): return "RESP: invalid type byte 0x\(String(byte, radix: 16))"
+      case .invalidLength: return "RESP: invalid length"
+      case .invalidInteger: return "RESP: invalid integer"
+      case .missingCRLF: return "RESP: missing CRLF"
+      case .lineTooLong(let limit): return "RESP: line longer than \(limit) bytes"
+      case .bulkTooLarge(let length, let limit): return "RESP: bulk of \(length) bytes exceeds the limit of \(limit)"
+      case .aggregateTooLarge(let count, let limit):
+        return "RESP: aggregate of \(count) elements exceeds the limit of \(limit)"
+      case .nestingTooDeep(let limit): return "RESP: nesting deeper than \(limit)"
+      case .invalidDouble: return "RESP: invalid double"
+      case .invalidBoolean: return "RESP: invalid boolean"
+      case .invalidNull: return "RESP: invalid null"
+      case .invalidBigNumber: return "RESP: invalid big number"
+      case .invalidVerbatimString: return "RESP: invalid verbatim string"
+      case .streamedValuesUnsupported: return "RESP: streamed values are not supported"
+      }
     }
-}
+  }
 #endif

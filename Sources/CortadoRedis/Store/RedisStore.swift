@@ -1,66 +1,66 @@
 #if Redis
-import Cortado
-import CortadoHybrid
-import NIOCore
-import NIOPosix
+  import Cortado
+  import CortadoHybrid
+  import NIOCore
+  import NIOPosix
 
-/// The Redis (or Valkey) store for `HybridCache`: a `RemoteCacheStore` over one
-/// ``RedisClient`` connection, with BCAST tracking invalidations and a pub/sub
-/// fallback.
-///
-/// ```swift
-/// import CortadoHybrid
-/// import CortadoRedis
-///
-/// let store = try RedisStore(
-///     configuration: RedisClientConfiguration(host: "redis.internal", port: 6379, password: secret),
-///     namespace: "myapp:users")
-/// store.start()                        // or `await store.run()` in a service group
-/// let users = try HybridCache<User>(store: store, configuration: .init(namespace: "myapp:users"))
-/// ...
-/// await store.shutdown()
-/// ```
-///
-/// Give every `HybridCache` instance (every process) its own store: `NOLOOP`,
-/// which keeps an instance's own writes from echoing back, works per connection.
-///
-/// ## Commands
-///
-/// | Method | Redis |
-/// |---|---|
-/// | `get(_:)` (one key) | `GET k` + `PTTL k`, pipelined |
-/// | `get(_:)` (several keys) | `MGET k…` + one `PTTL` per key, pipelined (in rounds of at most 256 keys) |
-/// | ``set(_:bytes:timeToLive:)`` | `SET k bytes PX ms` (rounded up) |
-/// | ``setIfNotNewer(_:bytes:timeToLive:createdAtMilliseconds:)`` | one `EVAL` of the compare-and-set script |
-/// | ``remove(_:)`` | `UNLINK k…` |
-///
-/// Every command has the client's deadline (`commandTimeout`). While the store
-/// is not ``state`` `connected`, every call throws ``RedisStoreError/notConnected``
-/// at once.
-///
-/// ## Invalidations
-///
-/// The client runs `CLIENT TRACKING ON BCAST PREFIX <namespace>: NOLOOP` on the
-/// connection that carries the commands, in every handshake, before it reports
-/// the connection. The store turns the client's events into
-/// `RemoteCacheEvent`s: tracked keys → `.keys`, `FLUSHDB`/`FLUSHALL` or an
-/// unreadable push → `.all`, a lost connection → `.disconnected`, every
-/// handshake (the first included) → `.reconnected`. It observes the client
-/// synchronously on the client's event loop, so ``state`` and the events never
-/// lag behind the connection and no event is lost between them.
-///
-/// **Pub/sub fallback.** When the server refuses `CLIENT TRACKING` (an ACL
-/// without `client|tracking`, a server without it) and the client's mode is
-/// `.automatic`, the client subscribes to the fallback channel on the same
-/// connection instead. The store then puts every write in one `MULTI`/`EXEC`
-/// with a `PUBLISH` of the written keys (the compare-and-set publishes from
-/// inside its script, only when it wrote). Pub/sub has no `NOLOOP`, so each
-/// message carries the store's ``instanceID`` and a store ignores its own. In
-/// this mode only writes made through a `RedisStore` are announced: expiry,
-/// eviction, `FLUSHDB` and writes by other clients are not (`HybridCache` still
-/// never keeps a value in memory longer than its remaining freshness in Redis).
-/// All instances sharing a namespace must end up in the same mode.
-public final class RedisStore: RemoteCacheStore {
+  /// The Redis (or Valkey) store for `HybridCache`: a `RemoteCacheStore` over one
+  /// ``RedisClient`` connection, with BCAST tracking invalidations and a pub/sub
+  /// fallback.
+  ///
+  /// ```swift
+  /// import CortadoHybrid
+  /// import CortadoRedis
+  ///
+  /// let store = try RedisStore(
+  ///     configuration: RedisClientConfiguration(host: "redis.internal", port: 6379, password: secret),
+  ///     namespace: "myapp:users")
+  /// store.start()                        // or `await store.run()` in a service group
+  /// let users = try HybridCache<User>(store: store, configuration: .init(namespace: "myapp:users"))
+  /// ...
+  /// await store.shutdown()
+  /// ```
+  ///
+  /// Give every `HybridCache` instance (every process) its own store: `NOLOOP`,
+  /// which keeps an instance's own writes from echoing back, works per connection.
+  ///
+  /// ## Commands
+  ///
+  /// | Method | Redis |
+  /// |---|---|
+  /// | `get(_:)` (one key) | `GET k` + `PTTL k`, pipelined |
+  /// | `get(_:)` (several keys) | `MGET k…` + one `PTTL` per key, pipelined (in rounds of at most 256 keys) |
+  /// | ``set(_:bytes:timeToLive:)`` | `SET k bytes PX ms` (rounded up) |
+  /// | ``setIfNotNewer(_:bytes:timeToLive:createdAtMilliseconds:)`` | one `EVAL` of the compare-and-set script |
+  /// | ``remove(_:)`` | `UNLINK k…` |
+  ///
+  /// Every command has the client's deadline (`commandTimeout`). While the store
+  /// is not ``state`` `connected`, every call throws ``RedisStoreError/notConnected``
+  /// at once.
+  ///
+  /// ## Invalidations
+  ///
+  /// The client runs `CLIENT TRACKING ON BCAST PREFIX <namespace>: NOLOOP` on the
+  /// connection that carries the commands, in every handshake, before it reports
+  /// the connection. The store turns the client's events into
+  /// `RemoteCacheEvent`s: tracked keys → `.keys`, `FLUSHDB`/`FLUSHALL` or an
+  /// unreadable push → `.all`, a lost connection → `.disconnected`, every
+  /// handshake (the first included) → `.reconnected`. It observes the client
+  /// synchronously on the client's event loop, so ``state`` and the events never
+  /// lag behind the connection and no event is lost between them.
+  ///
+  /// **Pub/sub fallback.** When the server refuses `CLIENT TRACKING` (an ACL
+  /// without `client|tracking`, a server without it) and the client's mode is
+  /// `.automatic`, the client subscribes to the fallback channel on the same
+  /// connection instead. The store then puts every write in one `MULTI`/`EXEC`
+  /// with a `PUBLISH` of the written keys (the compare-and-set publishes from
+  /// inside its script, only when it wrote). Pub/sub has no `NOLOOP`, so each
+  /// message carries the store's ``instanceID`` and a store ignores its own. In
+  /// this mode only writes made through a `RedisStore` are announced: expiry,
+  /// eviction, `FLUSHDB` and writes by other clients are not (`HybridCache` still
+  /// never keeps a value in memory longer than its remaining freshness in Redis).
+  /// All instances sharing a namespace must end up in the same mode.
+  public final class RedisStore: RemoteCacheStore {
     /// The client the store sends its commands through. The store does not
     /// own it exclusively: ``start()``, ``run()`` and ``shutdown()`` simply
     /// forward to it.
@@ -81,16 +81,16 @@ public final class RedisStore: RemoteCacheStore {
 
     /// The connection as the store last saw it, and the event subscribers.
     struct Mirror {
-        var state: RemoteCacheStoreState = .connecting
-        /// The current connection while `state` is `connected`.
-        var connection: RedisConnectionInfo?
-        var subscribers: [Int: AsyncStream<RemoteCacheEvent>.Continuation] = [:]
-        var nextID = 0
-        /// The client shut down: no more events.
-        var finished = false
+      var state: RemoteCacheStoreState = .connecting
+      /// The current connection while `state` is `connected`.
+      var connection: RedisConnectionInfo?
+      var subscribers: [Int: AsyncStream<RemoteCacheEvent>.Continuation] = [:]
+      var nextID = 0
+      /// The client shut down: no more events.
+      var finished = false
 
-        /// The event that sums up the current connection state.
-        var stateEvent: RemoteCacheEvent { self.state == .connected ? .reconnected : .disconnected }
+      /// The event that sums up the current connection state.
+      var stateEvent: RemoteCacheEvent { self.state == .connected ? .reconnected : .disconnected }
     }
 
     // MARK: Creating a store
@@ -112,34 +112,38 @@ public final class RedisStore: RemoteCacheStore {
     ///     events and receives `.all` (and the current connection state) instead.
     /// - Throws: ``RedisStoreError/invalidConfiguration(_:)``.
     public init(client: RedisClient, eventBufferLimit: Int = 10_000) throws(RedisStoreError) {
-        let invalidation = client.configuration.invalidation
-        switch invalidation.mode {
-        case .none:
-            throw .invalidConfiguration("the client's invalidation mode is .none: a RedisStore needs .automatic, .tracking or .pubSub")
-        case .tracking, .automatic:
-            guard invalidation.noLoop else {
-                throw .invalidConfiguration("tracking without NOLOOP would report the store's own writes")
-            }
-        case .pubSub:
-            break
+      let invalidation = client.configuration.invalidation
+      switch invalidation.mode {
+      case .none:
+        throw .invalidConfiguration(
+          "the client's invalidation mode is .none: a RedisStore needs .automatic, .tracking or .pubSub")
+      case .tracking, .automatic:
+        guard invalidation.noLoop else {
+          throw .invalidConfiguration("tracking without NOLOOP would report the store's own writes")
         }
-        guard eventBufferLimit >= 16 else {
-            throw .invalidConfiguration("eventBufferLimit must be at least 16 (got \(eventBufferLimit))")
-        }
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<RedisInvalidationMessage.instanceIDSize).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        self.client = client
-        self.instanceBytes = bytes
-        self.instanceID = bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-        self.channel = invalidation.channel
-        self.eventBufferLimit = eventBufferLimit
-        self.keysPerRound = max(1, min(256, client.configuration.maxInFlight / 2 - 1))
-        let shared = LockedState(Mirror())
-        self.shared = shared
-        let channel = invalidation.channel
-        client.observe(RedisClientObserver(
-            event: { event in Self.handle(event, shared: shared, channel: channel, instance: bytes) },
-            finished: { Self.finish(shared) }
+      case .pubSub:
+        break
+      }
+      guard eventBufferLimit >= 16 else {
+        throw .invalidConfiguration("eventBufferLimit must be at least 16 (got \(eventBufferLimit))")
+      }
+      var generator = SystemRandomNumberGenerator()
+      let bytes = (0..<RedisInvalidationMessage.instanceIDSize).map { _ in
+        UInt8.random(in: .min ... .max, using: &generator)
+      }
+      self.client = client
+      self.instanceBytes = bytes
+      self.instanceID = bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+      self.channel = invalidation.channel
+      self.eventBufferLimit = eventBufferLimit
+      self.keysPerRound = max(1, min(256, client.configuration.maxInFlight / 2 - 1))
+      let shared = LockedState(Mirror())
+      self.shared = shared
+      let channel = invalidation.channel
+      client.observe(
+        RedisClientObserver(
+          event: { event in Self.handle(event, shared: shared, channel: channel, instance: bytes) },
+          finished: { Self.finish(shared) }
         ))
     }
 
@@ -159,15 +163,15 @@ public final class RedisStore: RemoteCacheStore {
     /// - Throws: ``RedisStoreError`` or `RedisClientError.invalidConfiguration`,
     ///   or a NIOSSL error when the TLS configuration cannot be loaded.
     public convenience init(
-        configuration: RedisClientConfiguration,
-        namespace: String,
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+      configuration: RedisClientConfiguration,
+      namespace: String,
+      eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
-        let client = try RedisClient(
-            configuration: try Self.clientConfiguration(configuration, namespace: namespace),
-            eventLoopGroup: eventLoopGroup
-        )
-        try self.init(client: client)
+      let client = try RedisClient(
+        configuration: try Self.clientConfiguration(configuration, namespace: namespace),
+        eventLoopGroup: eventLoopGroup
+      )
+      try self.init(client: client)
     }
 
     /// `configuration` with the invalidation settings a store for the
@@ -181,20 +185,20 @@ public final class RedisStore: RemoteCacheStore {
     ///
     /// - Throws: ``RedisStoreError/invalidConfiguration(_:)`` for an empty namespace.
     public static func clientConfiguration(
-        _ configuration: RedisClientConfiguration,
-        namespace: String
+      _ configuration: RedisClientConfiguration,
+      namespace: String
     ) throws(RedisStoreError) -> RedisClientConfiguration {
-        guard !namespace.isEmpty else { throw .invalidConfiguration("the namespace must not be empty") }
-        let prefix = Self.trackingPrefix(namespace: namespace)
-        let current = configuration.invalidation
-        var result = configuration
-        result.invalidation = RedisInvalidationConfiguration(
-            mode: current.mode == .none ? .automatic : current.mode,
-            prefixes: [prefix],
-            channel: current.channel ?? prefix + "__invalidations",
-            noLoop: true
-        )
-        return result
+      guard !namespace.isEmpty else { throw .invalidConfiguration("the namespace must not be empty") }
+      let prefix = Self.trackingPrefix(namespace: namespace)
+      let current = configuration.invalidation
+      var result = configuration
+      result.invalidation = RedisInvalidationConfiguration(
+        mode: current.mode == .none ? .automatic : current.mode,
+        prefixes: [prefix],
+        channel: current.channel ?? prefix + "__invalidations",
+        noLoop: true
+      )
+      return result
     }
 
     /// The prefix a client tracks for the `HybridCache` namespace
@@ -202,7 +206,7 @@ public final class RedisStore: RemoteCacheStore {
     /// the namespace, whatever its format and schema version (the cache's
     /// `HybridCacheConfiguration.namespacePrefix`).
     public static func trackingPrefix(namespace: String) -> String {
-        namespace + ":"
+      namespace + ":"
     }
 
     /// The prefixes whose changes ``invalidations()`` reports: the client's
@@ -213,8 +217,8 @@ public final class RedisStore: RemoteCacheStore {
     /// channel; the prefixes are still those the client was configured with
     /// (``clientConfiguration(_:namespace:)`` sets both).
     public var trackedPrefixes: [String]? {
-        let prefixes = self.client.configuration.invalidation.prefixes
-        return prefixes.isEmpty ? [""] : prefixes
+      let prefixes = self.client.configuration.invalidation.prefixes
+      return prefixes.isEmpty ? [""] : prefixes
     }
 
     // MARK: Lifecycle
@@ -222,20 +226,20 @@ public final class RedisStore: RemoteCacheStore {
     /// Starts the client: it connects in the background and reconnects until
     /// shutdown.
     public func start() {
-        self.client.start()
+      self.client.start()
     }
 
     /// Starts the client and runs until the calling task is cancelled, then
     /// shuts it down (the shape of a ServiceLifecycle service).
     public func run() async {
-        await self.client.run()
+      await self.client.run()
     }
 
     /// Shuts the client down: calls fail from then on, and every
     /// ``invalidations()`` stream receives `.disconnected` (when it was
     /// connected) and finishes. Idempotent.
     public func shutdown() async {
-        await self.client.shutdown()
+      await self.client.shutdown()
     }
 
     /// Waits until the store is connected with invalidations flowing.
@@ -244,16 +248,16 @@ public final class RedisStore: RemoteCacheStore {
     /// - Throws: `RedisClientError.connectWaitTimedOut` or `.shutdown`.
     @discardableResult
     public func waitUntilConnected(timeout: Duration) async throws -> RedisConnectionInfo {
-        // The client tells its observers (this store) before it completes its
-        // waiters, so the store's state is `connected` when this returns,
-        // unless the connection was lost again meanwhile.
-        try await self.client.waitUntilConnected(timeout: timeout)
+      // The client tells its observers (this store) before it completes its
+      // waiters, so the store's state is `connected` when this returns,
+      // unless the connection was lost again meanwhile.
+      try await self.client.waitUntilConnected(timeout: timeout)
     }
 
     /// How invalidations reach this store on the current connection
     /// (`.tracking` or `.pubSub`), or `nil` while not connected.
     public var activeInvalidation: RedisActiveInvalidation? {
-        self.shared.withLock { $0.connection?.invalidation }
+      self.shared.withLock { $0.connection?.invalidation }
     }
 
     // MARK: RemoteCacheStore
@@ -263,7 +267,7 @@ public final class RedisStore: RemoteCacheStore {
     /// done; `connecting` before the first connection; `disconnected` after a
     /// loss (until the reconnect) and after shutdown.
     public var state: RemoteCacheStoreState {
-        self.shared.withLock { $0.state }
+      self.shared.withLock { $0.state }
     }
 
     /// `GET key` and `PTTL key`, pipelined.
@@ -275,13 +279,13 @@ public final class RedisStore: RemoteCacheStore {
     ///   `RedisClientError` (deadline, lost connection, error reply), or
     ///   ``RedisStoreError/unexpectedReply(_:)`` (for example a key that holds a list).
     public func get(_ key: String) async throws -> RemoteCacheEntry? {
-        _ = try self.currentConnection()
-        let replies = try await self.client.execute([
-            RedisCommand("GET", RedisArgument(key)),
-            RedisCommand("PTTL", RedisArgument(key)),
-        ])
-        guard replies.count == 2 else { throw RedisStoreError.unexpectedReply("GET+PTTL: \(replies.count) replies") }
-        return try Self.entry(value: replies[0], ttl: replies[1], command: "GET")
+      _ = try self.currentConnection()
+      let replies = try await self.client.execute([
+        RedisCommand("GET", RedisArgument(key)),
+        RedisCommand("PTTL", RedisArgument(key)),
+      ])
+      guard replies.count == 2 else { throw RedisStoreError.unexpectedReply("GET+PTTL: \(replies.count) replies") }
+      return try Self.entry(value: replies[0], ttl: replies[1], command: "GET")
     }
 
     /// `MGET keys…` and one `PTTL` per key, pipelined: one element per key, in
@@ -290,29 +294,29 @@ public final class RedisStore: RemoteCacheStore {
     ///
     /// - Throws: As `get(_:)` (one key); any failure fails the whole call.
     public func get(_ keys: [String]) async throws -> [RemoteCacheEntry?] {
-        guard !keys.isEmpty else { return [] }
-        _ = try self.currentConnection()
-        var entries: [RemoteCacheEntry?] = []
-        entries.reserveCapacity(keys.count)
-        var start = 0
-        while start < keys.count {
-            let round = Array(keys[start..<min(start + self.keysPerRound, keys.count)])
-            start += round.count
-            var commands = [RedisCommand("MGET", arguments: round.map { RedisArgument($0) })]
-            commands += round.map { RedisCommand("PTTL", RedisArgument($0)) }
-            let replies = try await self.client.execute(commands)
-            guard replies.count == commands.count else {
-                throw RedisStoreError.unexpectedReply("MGET+PTTL: \(replies.count) replies for \(commands.count) commands")
-            }
-            if let message = replies[0].errorMessage { throw RedisClientError.serverError(message) }
-            guard let values = replies[0].elements, values.count == round.count else {
-                throw RedisStoreError.unexpectedReply("MGET: \(Self.shape(replies[0])) for \(round.count) keys")
-            }
-            for index in round.indices {
-                entries.append(try Self.entry(value: values[index], ttl: replies[index + 1], command: "MGET"))
-            }
+      guard !keys.isEmpty else { return [] }
+      _ = try self.currentConnection()
+      var entries: [RemoteCacheEntry?] = []
+      entries.reserveCapacity(keys.count)
+      var start = 0
+      while start < keys.count {
+        let round = Array(keys[start..<min(start + self.keysPerRound, keys.count)])
+        start += round.count
+        var commands = [RedisCommand("MGET", arguments: round.map { RedisArgument($0) })]
+        commands += round.map { RedisCommand("PTTL", RedisArgument($0)) }
+        let replies = try await self.client.execute(commands)
+        guard replies.count == commands.count else {
+          throw RedisStoreError.unexpectedReply("MGET+PTTL: \(replies.count) replies for \(commands.count) commands")
         }
-        return entries
+        if let message = replies[0].errorMessage { throw RedisClientError.serverError(message) }
+        guard let values = replies[0].elements, values.count == round.count else {
+          throw RedisStoreError.unexpectedReply("MGET: \(Self.shape(replies[0])) for \(round.count) keys")
+        }
+        for index in round.indices {
+          entries.append(try Self.entry(value: values[index], ttl: replies[index + 1], command: "MGET"))
+        }
+      }
+      return entries
     }
 
     /// `SET key bytes PX <milliseconds>`, the lifetime rounded up to a whole
@@ -323,10 +327,10 @@ public final class RedisStore: RemoteCacheStore {
     /// if the connection changed in between, the call fails instead of running
     /// with the previous connection's invalidation mode.
     public func set(_ key: String, bytes: [UInt8], timeToLive: Duration) async throws {
-        let connection = try self.currentConnection()
-        let command = RedisClient.setCommand(key, value: bytes, ttlMilliseconds: timeToLive.redisStoreMilliseconds)
-        let reply = try await self.write(command, keys: [key], connection: connection)
-        try Self.expectOK(reply, "SET")
+      let connection = try self.currentConnection()
+      let command = RedisClient.setCommand(key, value: bytes, ttlMilliseconds: timeToLive.redisStoreMilliseconds)
+      let reply = try await self.write(command, keys: [key], connection: connection)
+      try Self.expectOK(reply, "SET")
     }
 
     /// Stores `bytes` unless the value in Redis is a newer envelope, in one
@@ -344,40 +348,40 @@ public final class RedisStore: RemoteCacheStore {
     /// `NOLOOP` notwithstanding, so the writing instance also drops the key
     /// from its own memory (one extra miss; replays are rare).
     public func setIfNotNewer(
-        _ key: String,
-        bytes: [UInt8],
-        timeToLive: Duration,
-        createdAtMilliseconds: Int64
+      _ key: String,
+      bytes: [UInt8],
+      timeToLive: Duration,
+      createdAtMilliseconds: Int64
     ) async throws -> Bool {
-        let connection = try self.currentConnection()
-        var arguments: [RedisArgument] = [
-            "EVAL", RedisArgument(RedisStoreScript.setIfNotNewer), "1", RedisArgument(key),
-            RedisArgument(bytes: bytes), RedisArgument(timeToLive.redisStoreMilliseconds),
-            RedisArgument(createdAtMilliseconds),
-        ]
-        if case .pubSub(let channel) = connection.invalidation {
-            arguments += [RedisArgument(channel), RedisArgument(bytes: self.message(keys: [key]))]
-        }
-        let reply = try await self.client.execute([RedisCommand(arguments)], epoch: connection.epoch)[0]
-        if let message = reply.errorMessage { throw RedisClientError.serverError(message) }
-        switch reply.withoutAttributes {
-        case .integer(1): return true
-        case .integer(0): return false
-        default: throw RedisStoreError.unexpectedReply("EVAL: \(Self.shape(reply))")
-        }
+      let connection = try self.currentConnection()
+      var arguments: [RedisArgument] = [
+        "EVAL", RedisArgument(RedisStoreScript.setIfNotNewer), "1", RedisArgument(key),
+        RedisArgument(bytes: bytes), RedisArgument(timeToLive.redisStoreMilliseconds),
+        RedisArgument(createdAtMilliseconds),
+      ]
+      if case .pubSub(let channel) = connection.invalidation {
+        arguments += [RedisArgument(channel), RedisArgument(bytes: self.message(keys: [key]))]
+      }
+      let reply = try await self.client.execute([RedisCommand(arguments)], epoch: connection.epoch)[0]
+      if let message = reply.errorMessage { throw RedisClientError.serverError(message) }
+      switch reply.withoutAttributes {
+      case .integer(1): return true
+      case .integer(0): return false
+      default: throw RedisStoreError.unexpectedReply("EVAL: \(Self.shape(reply))")
+      }
     }
 
     /// `UNLINK keys…` (absent keys are ignored). In pub/sub fallback mode:
     /// `MULTI`, the `UNLINK`, `PUBLISH` of the keys, `EXEC`.
     public func remove(_ keys: [String]) async throws {
-        guard !keys.isEmpty else { return }
-        let connection = try self.currentConnection()
-        let command = RedisCommand("UNLINK", arguments: keys.map { RedisArgument($0) })
-        let reply = try await self.write(command, keys: keys, connection: connection)
-        if let message = reply.errorMessage { throw RedisClientError.serverError(message) }
-        guard case .integer = reply.withoutAttributes else {
-            throw RedisStoreError.unexpectedReply("UNLINK: \(Self.shape(reply))")
-        }
+      guard !keys.isEmpty else { return }
+      let connection = try self.currentConnection()
+      let command = RedisCommand("UNLINK", arguments: keys.map { RedisArgument($0) })
+      let reply = try await self.write(command, keys: keys, connection: connection)
+      if let message = reply.errorMessage { throw RedisClientError.serverError(message) }
+      guard case .integer = reply.withoutAttributes else {
+        throw RedisStoreError.unexpectedReply("UNLINK: \(Self.shape(reply))")
+      }
     }
 
     /// A new stream of the store's events, from the moment of the call:
@@ -391,103 +395,103 @@ public final class RedisStore: RemoteCacheStore {
     /// loses the oldest events, and `.all` (or, when a connection event was
     /// lost, the event of the current connection state) follows.
     public func invalidations() -> AsyncStream<RemoteCacheEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: RemoteCacheEvent.self,
-            bufferingPolicy: .bufferingNewest(self.eventBufferLimit)
-        )
-        let id: Int? = self.shared.withLock { mirror in
-            guard !mirror.finished else { return nil }
-            mirror.nextID += 1
-            mirror.subscribers[mirror.nextID] = continuation
-            return mirror.nextID
-        }
-        guard let id else {
-            continuation.finish()
-            return stream
-        }
-        let shared = self.shared
-        continuation.onTermination = { _ in
-            shared.withLock { _ = $0.subscribers.removeValue(forKey: id) }
-        }
+      let (stream, continuation) = AsyncStream.makeStream(
+        of: RemoteCacheEvent.self,
+        bufferingPolicy: .bufferingNewest(self.eventBufferLimit)
+      )
+      let id: Int? = self.shared.withLock { mirror in
+        guard !mirror.finished else { return nil }
+        mirror.nextID += 1
+        mirror.subscribers[mirror.nextID] = continuation
+        return mirror.nextID
+      }
+      guard let id else {
+        continuation.finish()
         return stream
+      }
+      let shared = self.shared
+      continuation.onTermination = { _ in
+        shared.withLock { _ = $0.subscribers.removeValue(forKey: id) }
+      }
+      return stream
     }
 
     // MARK: Internals
 
     /// The current connection, or ``RedisStoreError/notConnected``.
     func currentConnection() throws(RedisStoreError) -> RedisConnectionInfo {
-        guard let connection = self.shared.withLock({ $0.state == .connected ? $0.connection : nil }) else {
-            throw .notConnected
-        }
-        return connection
+      guard let connection = self.shared.withLock({ $0.state == .connected ? $0.connection : nil }) else {
+        throw .notConnected
+      }
+      return connection
     }
 
     /// Runs a write on `connection`; in pub/sub mode in one transaction with
     /// the `PUBLISH` of `keys`. Returns the write's own reply.
     func write(_ command: RedisCommand, keys: [String], connection: RedisConnectionInfo) async throws -> RESPValue {
-        if case .pubSub(let channel) = connection.invalidation {
-            let publish = RedisCommand("PUBLISH", RedisArgument(channel), RedisArgument(bytes: self.message(keys: keys)))
-            let results = try await self.client.transaction([command, publish], timeout: nil, epoch: connection.epoch)
-            guard results.count == 2 else {
-                throw RedisStoreError.unexpectedReply("EXEC: \(results.count) results for 2 commands")
-            }
-            return results[0]
+      if case .pubSub(let channel) = connection.invalidation {
+        let publish = RedisCommand("PUBLISH", RedisArgument(channel), RedisArgument(bytes: self.message(keys: keys)))
+        let results = try await self.client.transaction([command, publish], timeout: nil, epoch: connection.epoch)
+        guard results.count == 2 else {
+          throw RedisStoreError.unexpectedReply("EXEC: \(results.count) results for 2 commands")
         }
-        return try await self.client.execute([command], epoch: connection.epoch)[0]
+        return results[0]
+      }
+      return try await self.client.execute([command], epoch: connection.epoch)[0]
     }
 
     func message(keys: [String]) -> [UInt8] {
-        RedisInvalidationMessage.keys(instance: self.instanceBytes, keys: keys).encoded()
+      RedisInvalidationMessage.keys(instance: self.instanceBytes, keys: keys).encoded()
     }
 
     static func entry(value: RESPValue, ttl: RESPValue, command: String) throws -> RemoteCacheEntry? {
-        if let message = value.errorMessage { throw RedisClientError.serverError(message) }
-        if let message = ttl.errorMessage { throw RedisClientError.serverError(message) }
-        let bytes: [UInt8]
-        switch value.withoutAttributes {
-        case .null, .bulkString(nil):
-            return nil
-        case .bulkString(.some(let buffer)):
-            bytes = Array(buffer.readableBytesView)
-        default:
-            throw RedisStoreError.unexpectedReply("\(command): \(Self.shape(value))")
-        }
-        guard case .integer(let milliseconds) = ttl.withoutAttributes else {
-            throw RedisStoreError.unexpectedReply("PTTL: \(Self.shape(ttl))")
-        }
-        switch milliseconds {
-        case -2: return nil  // expired (or removed) between the two commands
-        case -1: return RemoteCacheEntry(bytes: bytes, timeToLive: nil)
-        case 0...: return RemoteCacheEntry(bytes: bytes, timeToLive: .milliseconds(milliseconds))
-        default: throw RedisStoreError.unexpectedReply("PTTL: \(milliseconds)")
-        }
+      if let message = value.errorMessage { throw RedisClientError.serverError(message) }
+      if let message = ttl.errorMessage { throw RedisClientError.serverError(message) }
+      let bytes: [UInt8]
+      switch value.withoutAttributes {
+      case .null, .bulkString(nil):
+        return nil
+      case .bulkString(.some(let buffer)):
+        bytes = Array(buffer.readableBytesView)
+      default:
+        throw RedisStoreError.unexpectedReply("\(command): \(Self.shape(value))")
+      }
+      guard case .integer(let milliseconds) = ttl.withoutAttributes else {
+        throw RedisStoreError.unexpectedReply("PTTL: \(Self.shape(ttl))")
+      }
+      switch milliseconds {
+      case -2: return nil  // expired (or removed) between the two commands
+      case -1: return RemoteCacheEntry(bytes: bytes, timeToLive: nil)
+      case 0...: return RemoteCacheEntry(bytes: bytes, timeToLive: .milliseconds(milliseconds))
+      default: throw RedisStoreError.unexpectedReply("PTTL: \(milliseconds)")
+      }
     }
 
     static func expectOK(_ reply: RESPValue, _ command: String) throws {
-        if let message = reply.errorMessage { throw RedisClientError.serverError(message) }
-        guard case .simpleString("OK") = reply.withoutAttributes else {
-            throw RedisStoreError.unexpectedReply("\(command): \(Self.shape(reply))")
-        }
+      if let message = reply.errorMessage { throw RedisClientError.serverError(message) }
+      guard case .simpleString("OK") = reply.withoutAttributes else {
+        throw RedisStoreError.unexpectedReply("\(command): \(Self.shape(reply))")
+      }
     }
 
     /// The kind of a reply, without its content (which may be a cached value).
     static func shape(_ value: RESPValue) -> String {
-        switch value.withoutAttributes {
-        case .simpleString: return "a simple string"
-        case .simpleError, .bulkError: return "an error"
-        case .integer(let integer): return "the integer \(integer)"
-        case .bulkString(nil), .array(nil), .null: return "null"
-        case .bulkString(.some(let buffer)): return "a bulk string of \(buffer.readableBytes) bytes"
-        case .array(.some(let values)): return "an array of \(values.count)"
-        case .boolean: return "a boolean"
-        case .double: return "a double"
-        case .bigNumber: return "a big number"
-        case .verbatimString: return "a verbatim string"
-        case .map(let entries): return "a map of \(entries.count)"
-        case .set(let values): return "a set of \(values.count)"
-        case .push(let values): return "a push of \(values.count)"
-        case .attribute: return "an attribute"
-        }
+      switch value.withoutAttributes {
+      case .simpleString: return "a simple string"
+      case .simpleError, .bulkError: return "an error"
+      case .integer(let integer): return "the integer \(integer)"
+      case .bulkString(nil), .array(nil), .null: return "null"
+      case .bulkString(.some(let buffer)): return "a bulk string of \(buffer.readableBytes) bytes"
+      case .array(.some(let values)): return "an array of \(values.count)"
+      case .boolean: return "a boolean"
+      case .double: return "a double"
+      case .bigNumber: return "a big number"
+      case .verbatimString: return "a verbatim string"
+      case .map(let entries): return "a map of \(entries.count)"
+      case .set(let values): return "a set of \(values.count)"
+      case .push(let values): return "a push of \(values.count)"
+      case .attribute: return "an attribute"
+      }
     }
 
     // MARK: Events (on the client's event loop)
@@ -495,54 +499,54 @@ public final class RedisStore: RemoteCacheStore {
     /// Turns one client event into store events. Runs on the client's loop,
     /// synchronously with the client's own state changes.
     static func handle(_ event: RedisClientEvent, shared: LockedState<Mirror>, channel: String?, instance: [UInt8]) {
-        let mapped: RemoteCacheEvent
-        switch event {
-        case .connected(let info):
-            shared.withLock { mirror in
-                mirror.state = .connected
-                mirror.connection = info
-                Self.broadcast(.reconnected, &mirror)
-            }
-            return
-        case .disconnected:
-            shared.withLock { mirror in
-                mirror.state = .disconnected
-                mirror.connection = nil
-                Self.broadcast(.disconnected, &mirror)
-            }
-            return
-        case .keys(let keys):
-            mapped = .keys(keys)
-        case .flushAll, .eventsDropped:
-            mapped = .all
-        case .message(let messageChannel, let payload):
-            guard let channel, messageChannel == channel else { return }
-            switch RedisInvalidationMessage.decode(payload) {
-            case nil:
-                mapped = .all  // unreadable: be conservative
-            case .some(let message) where message.instance == instance:
-                return  // our own write (pub/sub has no NOLOOP)
-            case .keys(_, let keys)?:
-                guard !keys.isEmpty else { return }
-                mapped = .keys(keys)
-            case .all?:
-                mapped = .all
-            }
+      let mapped: RemoteCacheEvent
+      switch event {
+      case .connected(let info):
+        shared.withLock { mirror in
+          mirror.state = .connected
+          mirror.connection = info
+          Self.broadcast(.reconnected, &mirror)
         }
-        shared.withLock { Self.broadcast(mapped, &$0) }
+        return
+      case .disconnected:
+        shared.withLock { mirror in
+          mirror.state = .disconnected
+          mirror.connection = nil
+          Self.broadcast(.disconnected, &mirror)
+        }
+        return
+      case .keys(let keys):
+        mapped = .keys(keys)
+      case .flushAll, .eventsDropped:
+        mapped = .all
+      case .message(let messageChannel, let payload):
+        guard let channel, messageChannel == channel else { return }
+        switch RedisInvalidationMessage.decode(payload) {
+        case nil:
+          mapped = .all  // unreadable: be conservative
+        case .some(let message) where message.instance == instance:
+          return  // our own write (pub/sub has no NOLOOP)
+        case .keys(_, let keys)?:
+          guard !keys.isEmpty else { return }
+          mapped = .keys(keys)
+        case .all?:
+          mapped = .all
+        }
+      }
+      shared.withLock { Self.broadcast(mapped, &$0) }
     }
 
     /// The client shut down: finish every stream (outside the lock, because a
     /// stream's termination handler takes it).
     static func finish(_ shared: LockedState<Mirror>) {
-        let continuations = shared.withLock { mirror -> [AsyncStream<RemoteCacheEvent>.Continuation] in
-            mirror.state = .disconnected
-            mirror.connection = nil
-            mirror.finished = true
-            defer { mirror.subscribers.removeAll() }
-            return Array(mirror.subscribers.values)
-        }
-        for continuation in continuations { continuation.finish() }
+      let continuations = shared.withLock { mirror -> [AsyncStream<RemoteCacheEvent>.Continuation] in
+        mirror.state = .disconnected
+        mirror.connection = nil
+        mirror.finished = true
+        defer { mirror.subscribers.removeAll() }
+        return Array(mirror.subscribers.values)
+      }
+      for continuation in continuations { continuation.finish() }
     }
 
     /// Yields `event` to every subscriber. Called with the lock held, so every
@@ -555,36 +559,36 @@ public final class RedisStore: RemoteCacheStore {
     /// event, the event of the current state is added (unless the event just
     /// added is a connection event, which is newer).
     static func broadcast(_ event: RemoteCacheEvent, _ mirror: inout Mirror) {
-        for (id, continuation) in mirror.subscribers {
-            var next: RemoteCacheEvent? = event
-            while let current = next {
-                next = nil
-                switch continuation.yield(current) {
-                case .enqueued:
-                    break
-                case .dropped(let lost):
-                    if lost.isConnectionEvent && !current.isConnectionEvent {
-                        next = mirror.stateEvent
-                    } else if !current.isConnectionEvent && current != .all {
-                        next = .all
-                    }
-                case .terminated:
-                    mirror.subscribers[id] = nil
-                @unknown default:
-                    break
-                }
+      for (id, continuation) in mirror.subscribers {
+        var next: RemoteCacheEvent? = event
+        while let current = next {
+          next = nil
+          switch continuation.yield(current) {
+          case .enqueued:
+            break
+          case .dropped(let lost):
+            if lost.isConnectionEvent && !current.isConnectionEvent {
+              next = mirror.stateEvent
+            } else if !current.isConnectionEvent && current != .all {
+              next = .all
             }
+          case .terminated:
+            mirror.subscribers[id] = nil
+          @unknown default:
+            break
+          }
         }
+      }
     }
-}
+  }
 
-extension RemoteCacheEvent {
+  extension RemoteCacheEvent {
     /// `.disconnected` or `.reconnected`: both also retire every value in memory.
     var isConnectionEvent: Bool {
-        switch self {
-        case .disconnected, .reconnected: return true
-        case .keys, .all: return false
-        }
+      switch self {
+      case .disconnected, .reconnected: return true
+      case .keys, .all: return false
+      }
     }
-}
+  }
 #endif

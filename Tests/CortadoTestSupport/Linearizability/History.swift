@@ -1,8 +1,9 @@
 import Dispatch
+
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// One operation of a concurrent history: what was asked, what came back, and
@@ -89,7 +90,9 @@ package final class HistoryRecorder: @unchecked Sendable {
   /// Records an event that happened between tick `since` and now.
   package func event(_ kind: HistoryOperation.Kind, thread: Int, since: Int, clock: Int64) {
     let tick = nextTick()
-    append(HistoryOperation(kind: kind, thread: thread, invoke: since, response: tick, clockBefore: clock, clockAfter: clock))
+    append(
+      HistoryOperation(kind: kind, thread: thread, invoke: since, response: tick, clockBefore: clock, clockAfter: clock)
+    )
   }
 
   package var history: [HistoryOperation] {

@@ -25,7 +25,8 @@ package protocol LinearizabilitySubject: Sendable {
   func count() -> Int
   func compute(_ key: Int, _ make: () -> Int) -> Int
   func load(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> Int) async throws -> Int
-  func loadBatch(_ keys: [Int], _ loader: @escaping @Sendable ([Int]) async throws -> [Int: Int]) async throws -> [Int: Int]
+  func loadBatch(_ keys: [Int], _ loader: @escaping @Sendable ([Int]) async throws -> [Int: Int]) async throws -> [Int:
+    Int]
   /// Waits until no load is running any more (the history is then complete).
   func quiesce()
 }
@@ -101,8 +102,9 @@ package struct HistoryDriver {
         arrived.modify { $0 = ($0 ?? 0) + 1 }
         while (arrived.value ?? 0) < threads { sched_yield() }
         for _ in 0..<operationsPerThread {
-          step(subject, recorder: recorder, thread: thread, keyCount: keyCount, random: &random,
-               unexpected: unexpected, clockValues: clockValues, batchValues: batchValues, advancing: advancing)
+          step(
+            subject, recorder: recorder, thread: thread, keyCount: keyCount, random: &random,
+            unexpected: unexpected, clockValues: clockValues, batchValues: batchValues, advancing: advancing)
         }
         finished.signal()
       }
@@ -144,11 +146,14 @@ package struct HistoryDriver {
     let invoke = recorder.nextTick()
     func record(_ kind: HistoryOperation.Kind) {
       let response = recorder.nextTick()
-      recorder.append(HistoryOperation(kind: kind, thread: thread, invoke: invoke, response: response,
-                                       clockBefore: clockBefore, clockAfter: now()))
+      recorder.append(
+        HistoryOperation(
+          kind: kind, thread: thread, invoke: invoke, response: response,
+          clockBefore: clockBefore, clockAfter: now()))
     }
     let yields = Int.random(in: 0...3, using: &random)
-    let cancelAfter: Int? = Double.random(in: 0..<1, using: &random) < cancellationRate
+    let cancelAfter: Int? =
+      Double.random(in: 0..<1, using: &random) < cancellationRate
       ? Int.random(in: 0..<2_000, using: &random) : nil
 
     switch choice {
@@ -183,7 +188,8 @@ package struct HistoryDriver {
       let outcome: Result<[Int: Int], any Error> = bridged(cancelAfter: cancelAfter) {
         try await subject.loadBatch(batchKeys) { missing in
           for missingKey in missing {
-            recorder.event(.producerStart(key: missingKey, value: values[missingKey]!), thread: thread, since: invoke, clock: 0)
+            recorder.event(
+              .producerStart(key: missingKey, value: values[missingKey]!), thread: thread, since: invoke, clock: 0)
           }
           loaded.value = values.filter { missing.contains($0.key) }
           for _ in 0..<yields { await Task.yield() }
@@ -197,16 +203,21 @@ package struct HistoryDriver {
         switch outcome {
         case .success(let dictionary):
           result = dictionary[batchKey]
-          if result == nil { unexpected.modify { $0!.append("loadValues(\(batchKeys)) returned no value for \(batchKey)") } }
+          if result == nil {
+            unexpected.modify { $0!.append("loadValues(\(batchKeys)) returned no value for \(batchKey)") }
+          }
         case .failure(let error):
           result = nil
           if !(error is CancellationError && cancelAfter != nil) {
-            unexpected.modify { $0!.append("loadValues(\(batchKeys)) threw \(error) though its caller was not cancelled") }
+            unexpected.modify {
+              $0!.append("loadValues(\(batchKeys)) threw \(error) though its caller was not cancelled")
+            }
           }
         }
-        recorder.append(HistoryOperation(
-          kind: .batchPart(key: batchKey, result: result, batchValue: loaded.value?[batchKey]),
-          thread: thread, invoke: invoke, response: response, clockBefore: clockBefore, clockAfter: clockAfter))
+        recorder.append(
+          HistoryOperation(
+            kind: .batchPart(key: batchKey, result: result, batchValue: loaded.value?[batchKey]),
+            thread: thread, invoke: invoke, response: response, clockBefore: clockBefore, clockAfter: clockAfter))
       }
     case 72..<92:
       let value = recorder.nextValue()
@@ -232,7 +243,11 @@ package struct HistoryDriver {
         record(.get(key: key, result: subject.get(key)))
         return
       }
-      let milliseconds = Int64.random(in: 1...Int64(largestAdvance.components.seconds * 1_000 + largestAdvance.components.attoseconds / 1_000_000_000_000_000), using: &random)
+      let milliseconds = Int64.random(
+        in:
+          1...Int64(
+            largestAdvance.components.seconds * 1_000 + largestAdvance.components.attoseconds / 1_000_000_000_000_000),
+        using: &random)
       // Advances are serialised here, so that every value the clock takes is
       // recorded (a reading taken after two overlapping advances would miss
       // the one in between).
@@ -248,7 +263,9 @@ package struct HistoryDriver {
 
   /// Runs `body` in a task, cancelling it after `cancelAfter` spins if set,
   /// and blocks this (driver) thread until it is done.
-  private func bridged<T: Sendable>(cancelAfter: Int?, _ body: @escaping @Sendable () async throws -> T) -> Result<T, any Error> {
+  private func bridged<T: Sendable>(cancelAfter: Int?, _ body: @escaping @Sendable () async throws -> T) -> Result<
+    T, any Error
+  > {
     let result = Box<Result<T, any Error>>()
     let done = DispatchSemaphore(value: 0)
     let task = Task {

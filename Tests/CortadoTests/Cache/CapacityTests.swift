@@ -6,10 +6,14 @@ import Testing
 struct CapacityTests {
   let clock = ManualClock()
 
-  func weighted(maximumCost: Int, maximumCount: Int? = nil, policy: EvictionPolicy = .lru,
-                log: EventLog<String, Int>? = nil) -> Cache<String, Int> {
-    makeCache(String.self, Int.self, maximumCount: maximumCount, maximumCost: maximumCost,
-              policy: policy, clock: clock, log: log) { configuration in
+  func weighted(
+    maximumCost: Int, maximumCount: Int? = nil, policy: EvictionPolicy = .lru,
+    log: EventLog<String, Int>? = nil
+  ) -> Cache<String, Int> {
+    makeCache(
+      String.self, Int.self, maximumCount: maximumCount, maximumCost: maximumCost,
+      policy: policy, clock: clock, log: log
+    ) { configuration in
       configuration.cost = { _, value in value }
     }
   }

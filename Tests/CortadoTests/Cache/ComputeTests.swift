@@ -10,8 +10,20 @@ struct ComputeTests {
   @Test func computesOnceAndStores() {
     let cache = makeCache(String.self, Int.self, maximumCount: 10, clock: clock)
     var calls = 0
-    #expect(cache.value(forKey: "a", orInsert: { calls += 1; return 1 }) == 1)
-    #expect(cache.value(forKey: "a", orInsert: { calls += 1; return 2 }) == 1)
+    #expect(
+      cache.value(
+        forKey: "a",
+        orInsert: {
+          calls += 1
+          return 1
+        }) == 1)
+    #expect(
+      cache.value(
+        forKey: "a",
+        orInsert: {
+          calls += 1
+          return 2
+        }) == 1)
     #expect(calls == 1)
     #expect(cache.statistics.hitCount == 1 && cache.statistics.missCount == 1)
   }
@@ -21,13 +33,15 @@ struct ComputeTests {
     let calls = Locked(0)
     let results = Locked<[Int]>([])
     DispatchQueue.concurrentPerform(iterations: 16) { _ in
-      let value = cache.value(forKey: 7, orInsert: {
-        calls.withLock { $0 += 1 }
-        // Long enough for the others to arrive and wait.
-        var spin = 0
-        for index in 0..<2_000_000 { spin &+= index }
-        return 700 + (spin & 0)
-      })
+      let value = cache.value(
+        forKey: 7,
+        orInsert: {
+          calls.withLock { $0 += 1 }
+          // Long enough for the others to arrive and wait.
+          var spin = 0
+          for index in 0..<2_000_000 { spin &+= index }
+          return 700 + (spin & 0)
+        })
       results.withLock { $0.append(value) }
     }
     #expect(calls.current == 1)
@@ -39,11 +53,13 @@ struct ComputeTests {
     let started = DispatchSemaphore(value: 0)
     let release = DispatchSemaphore(value: 0)
     let slow = Thread {
-      _ = cache.value(forKey: 1, orInsert: {
-        started.signal()
-        release.wait()
-        return 1
-      })
+      _ = cache.value(
+        forKey: 1,
+        orInsert: {
+          started.signal()
+          release.wait()
+          return 1
+        })
     }
     slow.start()
     started.wait()
@@ -59,24 +75,30 @@ struct ComputeTests {
   @Test func aThrowingClosureStoresNothing() {
     struct Failure: Error {}
     let cache = makeCache(String.self, Int.self, maximumCount: 10, clock: clock)
-    #expect(throws: Failure.self) { try cache.value(forKey: "a", orInsert: { () throws(Failure) -> Int in throw Failure() }) }
+    #expect(throws: Failure.self) {
+      try cache.value(forKey: "a", orInsert: { () throws(Failure) -> Int in throw Failure() })
+    }
     #expect(cache["a"] == nil)
     #expect(cache.value(forKey: "a", orInsert: { 5 }) == 5)
   }
 
   @Test func aWriteDuringTheComputationWins() {
     let cache = makeCache(String.self, Int.self, maximumCount: 10, clock: clock)
-    let value = cache.value(forKey: "a", orInsert: {
-      cache["a"] = 99  // a newer write while computing
-      return 1
-    })
+    let value = cache.value(
+      forKey: "a",
+      orInsert: {
+        cache["a"] = 99  // a newer write while computing
+        return 1
+      })
     #expect(value == 1, "the caller gets the computed value")
     #expect(cache["a"] == 99, "but the newer write stays")
-    _ = cache.value(forKey: "b", orInsert: {
-      cache["b"] = 5
-      cache["b"] = nil  // a removal also wins
-      return 2
-    })
+    _ = cache.value(
+      forKey: "b",
+      orInsert: {
+        cache["b"] = 5
+        cache["b"] = nil  // a removal also wins
+        return 2
+      })
     #expect(cache["b"] == nil)
   }
 
@@ -106,17 +128,21 @@ final class Thread: @unchecked Sendable {
   func start() {
     let box = Unmanaged.passRetained(self)
     #if canImport(Darwin)
-    var handle: pthread_t?
-    pthread_create(&handle, nil, { raw in
-      Unmanaged<Thread>.fromOpaque(raw).takeRetainedValue().body()
-      return nil
-    }, box.toOpaque())
-    thread = handle!
+      var handle: pthread_t?
+      pthread_create(
+        &handle, nil,
+        { raw in
+          Unmanaged<Thread>.fromOpaque(raw).takeRetainedValue().body()
+          return nil
+        }, box.toOpaque())
+      thread = handle!
     #else
-    pthread_create(&thread, nil, { raw in
-      Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue().body()
-      return nil
-    }, box.toOpaque())
+      pthread_create(
+        &thread, nil,
+        { raw in
+          Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue().body()
+          return nil
+        }, box.toOpaque())
     #endif
   }
 
@@ -124,7 +150,7 @@ final class Thread: @unchecked Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif

@@ -26,7 +26,7 @@ struct HostileInputTests {
   @Test func theSketchKeepsItsEstimatesWhenItGrows() {
     var sketch = _FrequencySketch()
     sketch.configure(expectedEntries: 4_096)
-    let hashes = (0..<200).map { UInt32(truncatingIfNeeded: ($0 &* 2_654_435_761) ^ 0x5bd1e995) }
+    let hashes = (0..<200).map { UInt32(truncatingIfNeeded: ($0 &* 2_654_435_761) ^ 0x5bd1_e995) }
     for (index, hash) in hashes.enumerated() { sketch.increment(hash, by: index % 16) }
     let before = hashes.map { sketch.frequency($0) }
     sketch.ensureCapacity(4_000)
@@ -56,8 +56,9 @@ struct HostileInputTests {
     bounded[1] = half
     bounded[2] = half
     #expect(bounded.count <= 2)
-    #expect(bounded.setValue(.max, forKey: 3) == .rejected(reason: .tooCostly, previous: nil),
-            "a cost above the largest budget (2^61) is rejected, with its reason")
+    #expect(
+      bounded.setValue(.max, forKey: 3) == .rejected(reason: .tooCostly, previous: nil),
+      "a cost above the largest budget (2^61) is rejected, with its reason")
     bounded._checkInvariants()
     #expect(bounded.statistics.evictionCost >= 0)
   }
@@ -80,13 +81,17 @@ struct HostileInputTests {
   @Test func invalidPerEntryFreshnessIsRejectedWithItsReason() {
     let cache = makeCache(Int.self, Int.self, maximumCount: 10, clock: clock)
     cache[1] = 1
-    #expect(cache.setValue(2, forKey: 1, freshness: Freshness(timeToLive: .seconds(5), refreshAfter: .seconds(-1)))
-            == .rejected(reason: .invalidFreshness(.refreshAfter), previous: 1))
-    #expect(cache.setValue(2, forKey: 1, freshness: Freshness(timeToLive: .seconds(5), staleIfError: .zero))
-            == .rejected(reason: .invalidFreshness(.staleIfError), previous: nil))
+    #expect(
+      cache.setValue(2, forKey: 1, freshness: Freshness(timeToLive: .seconds(5), refreshAfter: .seconds(-1)))
+        == .rejected(reason: .invalidFreshness(.refreshAfter), previous: 1))
+    #expect(
+      cache.setValue(2, forKey: 1, freshness: Freshness(timeToLive: .seconds(5), staleIfError: .zero))
+        == .rejected(reason: .invalidFreshness(.staleIfError), previous: nil))
     #expect(cache[1] == nil)
-    #expect(cache.setValue(3, forKey: 1, freshness: Freshness(timeToLive: .zero)) == .rejected(reason: .alreadyExpired, previous: nil),
-            "a lifetime of zero is expired on arrival, as documented")
+    #expect(
+      cache.setValue(3, forKey: 1, freshness: Freshness(timeToLive: .zero))
+        == .rejected(reason: .alreadyExpired, previous: nil),
+      "a lifetime of zero is expired on arrival, as documented")
   }
 
   @Test func aSubNanosecondLifetimeIsOneNanosecond() {

@@ -32,10 +32,16 @@ struct ReadWriteTests {
   @Test func setValueReportsWhatHappened() {
     let cache = makeCache(String.self, Int.self, maximumCount: 10, clock: clock)
     let first = cache.setValue(1, forKey: "a")
-    guard case .inserted = first else { Issue.record("expected inserted, got \(first)"); return }
+    guard case .inserted = first else {
+      Issue.record("expected inserted, got \(first)")
+      return
+    }
     #expect(first.isStored && first.previousValue == nil)
     let second = cache.setValue(2, forKey: "a")
-    guard case .replaced(let previous) = second else { Issue.record("expected replaced"); return }
+    guard case .replaced(let previous) = second else {
+      Issue.record("expected replaced")
+      return
+    }
     #expect(previous == 1)
   }
 
@@ -112,7 +118,8 @@ struct ReadWriteTests {
 
   @Test func snapshotListsLiveEntriesOldestWriteFirst() {
     for stripes in [1, 8] {
-      let cache = makeCache(Int.self, Int.self, maximumCount: 1_000, timeToLive: .seconds(10), clock: clock, stripes: stripes)
+      let cache = makeCache(
+        Int.self, Int.self, maximumCount: 1_000, timeToLive: .seconds(10), clock: clock, stripes: stripes)
       for key in [5, 3, 9, 1, 7] { cache[key] = key * 10 }
       cache[3] = 31  // rewritten: now the newest
       cache.setValue(99, forKey: 42, timeToLive: .seconds(1))

@@ -7,8 +7,10 @@ struct StatisticsTests {
   let clock = ManualClock()
 
   @Test func countersFollowTheOperations() {
-    let cache = makeCache(Int.self, Int.self, maximumCount: 2, maximumCost: 10, timeToLive: .seconds(1),
-                          policy: .lru, clock: clock) { $0.cost = { _, value in value } }
+    let cache = makeCache(
+      Int.self, Int.self, maximumCount: 2, maximumCost: 10, timeToLive: .seconds(1),
+      policy: .lru, clock: clock
+    ) { $0.cost = { _, value in value } }
     #expect(cache.statistics == CacheStatistics())
     #expect(cache.statistics.hitRate == 1)
     cache[1] = 1  // insertion

@@ -31,7 +31,10 @@ struct FrequencySketchTests {
   @Test func aBatchOfUsesEqualsSingleIncrements() {
     var batched = sketch(expecting: 1_000)
     var single = sketch(expecting: 1_000)
-    defer { batched.destroy(); single.destroy() }
+    defer {
+      batched.destroy()
+      single.destroy()
+    }
     for hash in UInt32(0)..<200 {
       let uses = Int(hash % 9)
       batched.increment(hash &* 2_654_435_761, by: uses)

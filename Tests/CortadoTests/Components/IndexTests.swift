@@ -1,5 +1,6 @@
-@_spi(Testing) @testable import Cortado
 import Testing
+
+@_spi(Testing) @testable import Cortado
 
 /// The open-addressing index on its own terms: probe runs that wrap around
 /// the end of the table, and backward-shift deletion across the wrap, in
@@ -14,7 +15,9 @@ struct IndexTests {
   /// Keys whose home buckets are the last bucket (three of them), the first
   /// (two) and the second (one): their probe run wraps around the table's end.
   func wrappingKeys(mask: Int) -> [Int] {
-    var last: [Int] = [], first: [Int] = [], second: [Int] = []
+    var last: [Int] = []
+    var first: [Int] = []
+    var second: [Int] = []
     var key = 0
     while last.count < 3 || first.count < 2 || second.count < 1 {
       switch home(key, mask: mask) {

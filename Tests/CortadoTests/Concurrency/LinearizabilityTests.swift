@@ -41,7 +41,9 @@ struct LinearizabilityTests {
   @Test("random histories are linearizable", arguments: scenarios)
   func historiesAreLinearizable(_ scenario: Scenario) async {
     let fixed = ProcessInfo.processInfo.environment["CORTADO_LINEARIZABILITY_SEED"].flatMap(UInt64.init)
-    let base = UInt64(abs(scenario.description.hashValue & 0xFFFF)) << 32 | UInt64(UInt32(truncatingIfNeeded: Int64(Date().timeIntervalSince1970)))
+    let base =
+      UInt64(abs(scenario.description.hashValue & 0xFFFF)) << 32
+      | UInt64(UInt32(truncatingIfNeeded: Int64(Date().timeIntervalSince1970)))
     let count = fixed == nil ? Self.historiesPerScenario : 1
     // The driver blocks its threads; never block the cooperative pool,
     // which runs the loaders.
@@ -143,7 +145,9 @@ struct CacheSubject: LinearizabilitySubject {
   func load(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> Int) async throws -> Int {
     try await cache.loadValue(forKey: key, using: loader)
   }
-  func loadBatch(_ keys: [Int], _ loader: @escaping @Sendable ([Int]) async throws -> [Int: Int]) async throws -> [Int: Int] {
+  func loadBatch(_ keys: [Int], _ loader: @escaping @Sendable ([Int]) async throws -> [Int: Int]) async throws -> [Int:
+    Int]
+  {
     try await cache.loadValues(forKeys: keys, using: loader)
   }
   func quiesce() {

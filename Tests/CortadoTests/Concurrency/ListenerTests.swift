@@ -9,8 +9,10 @@ struct ListenerTests {
 
   @Test func everyReasonIsReported() {
     let log = EventLog<String, Int>()
-    let cache = makeCache(String.self, Int.self, maximumCount: 2, maximumCost: 100, timeToLive: .seconds(5),
-                          policy: .lru, clock: clock, log: log) { $0.cost = { _, value in value } }
+    let cache = makeCache(
+      String.self, Int.self, maximumCount: 2, maximumCost: 100, timeToLive: .seconds(5),
+      policy: .lru, clock: clock, log: log
+    ) { $0.cost = { _, value in value } }
     cache["a"] = 1
     cache["a"] = 2  // replaced (1)
     cache["b"] = 3
@@ -22,7 +24,8 @@ struct ListenerTests {
     cache.waitForRemovalNotifications()
     #expect(log.events.map(\.reason) == [.replaced, .evicted, .removed, .rejected, .expired])
     #expect(log.events.map(\.value) == [1, 2, 3, 500, 4])
-    #expect(RemovalReason.expired.wasAutomatic && RemovalReason.evicted.wasAutomatic && !RemovalReason.removed.wasAutomatic)
+    #expect(
+      RemovalReason.expired.wasAutomatic && RemovalReason.evicted.wasAutomatic && !RemovalReason.removed.wasAutomatic)
   }
 
   @Test func theListenerMayUseTheCache() {
@@ -51,8 +54,9 @@ struct ListenerTests {
     // read, remove or evict. For each key, the values leaving the cache must
     // arrive in increasing order.
     let log = EventLog<Int, Int>()
-    let cache = makeCache(Int.self, Int.self, maximumCount: 64, timeToLive: .milliseconds(50), clock: clock,
-                          log: log, stripes: 4)
+    let cache = makeCache(
+      Int.self, Int.self, maximumCount: 64, timeToLive: .milliseconds(50), clock: clock,
+      log: log, stripes: 4)
     let writers = 4
     let keysPerWriter = 40
     DispatchQueue.concurrentPerform(iterations: writers + 2) { worker in

@@ -15,7 +15,9 @@ struct StressTests {
     var stripes: Int
     var timeToLive: Duration?
     var timeToIdle: Duration?
-    var description: String { "\(policy) max=\(maximumCount) stripes=\(stripes) ttl=\(String(describing: timeToLive)) tti=\(String(describing: timeToIdle))" }
+    var description: String {
+      "\(policy) max=\(maximumCount) stripes=\(stripes) ttl=\(String(describing: timeToLive)) tti=\(String(describing: timeToIdle))"
+    }
   }
 
   static let setups: [Setup] = [
@@ -31,9 +33,10 @@ struct StressTests {
   func mixedOperations(_ setup: Setup) {
     let clock = ManualClock()
     let log = EventLog<Int, Int>()
-    let cache = makeCache(Int.self, Int.self, maximumCount: setup.maximumCount, timeToLive: setup.timeToLive,
-                          timeToIdle: setup.timeToIdle, policy: setup.policy, clock: clock, log: log,
-                          stripes: setup.stripes)
+    let cache = makeCache(
+      Int.self, Int.self, maximumCount: setup.maximumCount, timeToLive: setup.timeToLive,
+      timeToIdle: setup.timeToIdle, policy: setup.policy, clock: clock, log: log,
+      stripes: setup.stripes)
     let threads = 6
     let operations = 4_000
     let keySpace = setup.maximumCount * 3
@@ -55,7 +58,8 @@ struct StressTests {
         switch Int.random(in: 0..<100, using: &generator) {
         case 0..<45: _ = cache[key]
         case 45..<75: cache[key] = step
-        case 75..<80: cache.setValue(step, forKey: key, timeToLive: .milliseconds(Int64.random(in: 1...50, using: &generator)))
+        case 75..<80:
+          cache.setValue(step, forKey: key, timeToLive: .milliseconds(Int64.random(in: 1...50, using: &generator)))
         case 80..<87: cache.removeValue(forKey: key)
         case 87..<92: _ = cache.value(forKey: key, orInsert: { step })
         case 92..<95: _ = cache.entry(forKey: key)
@@ -75,8 +79,9 @@ struct StressTests {
     let statistics = cache.statistics
     let left = log.events.filter { $0.reason != .replaced && $0.reason != .rejected }.count
     let stillStored = cache.snapshot().count + cache.removeExpired().count
-    #expect(statistics.insertionCount == left + stillStored,
-            "insertions \(statistics.insertionCount), left \(left), stored \(stillStored)")
+    #expect(
+      statistics.insertionCount == left + stillStored,
+      "insertions \(statistics.insertionCount), left \(left), stored \(stillStored)")
   }
 
   /// Reads that fill their event buffers apply them without excluding the
@@ -139,8 +144,9 @@ struct StressTests {
         text = "value \(key) v\(version)"
       }
     }
-    let cache = makeCache(Int.self, Tagged.self, maximumCount: 200, policy: .windowTinyLFU, clock: ManualClock(),
-                          stripes: stripes)
+    let cache = makeCache(
+      Int.self, Tagged.self, maximumCount: 200, policy: .windowTinyLFU, clock: ManualClock(),
+      stripes: stripes)
     let wrong = Locked(0)
     DispatchQueue.concurrentPerform(iterations: 4) { worker in
       var generator = SystemRandomNumberGenerator()
@@ -181,10 +187,12 @@ struct StressTests {
     DispatchQueue.concurrentPerform(iterations: 8) { worker in
       for step in 0..<2_000 {
         let key = (worker + step) % 12
-        let value = cache.value(forKey: key, orInsert: {
-          computations.withLock { $0[key, default: 0] += 1 }
-          return key * 10
-        })
+        let value = cache.value(
+          forKey: key,
+          orInsert: {
+            computations.withLock { $0[key, default: 0] += 1 }
+            return key * 10
+          })
         #expect(value == key * 10)
         if step % 17 == 0 { cache[key] = nil }
       }

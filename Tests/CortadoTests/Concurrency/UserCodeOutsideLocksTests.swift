@@ -64,7 +64,8 @@ struct UserCodeOutsideLocksTests {
     let released = Locked(0)
     for key in 0..<3 {
       do {
-        _ = try await cache.loadValue(forKey: key) { [cache] _ in throw ReentrantError(cache: cache, released: released) }
+        _ = try await cache.loadValue(forKey: key) { [cache] _ in throw ReentrantError(cache: cache, released: released)
+        }
       } catch {}
     }
     let done = DispatchSemaphore(value: 0)

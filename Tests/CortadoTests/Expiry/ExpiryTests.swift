@@ -117,8 +117,9 @@ struct ExpiryTests {
   }
 
   @Test func timeToLiveAndTimeToIdleCombine() {
-    let cache = makeCache(String.self, Int.self, maximumCount: 10, timeToLive: .seconds(30),
-                          timeToIdle: .seconds(10), clock: clock)
+    let cache = makeCache(
+      String.self, Int.self, maximumCount: 10, timeToLive: .seconds(30),
+      timeToIdle: .seconds(10), clock: clock)
     cache["idle"] = 1
     cache["busy"] = 2
     clock.advance(by: .seconds(5))
@@ -178,8 +179,9 @@ struct ExpiryTests {
   @Test func removeExpiredReturnsTheExpiredEntriesInDeadlineOrder() {
     for stripes in [1, 4] {
       let log = EventLog<String, Int>()
-      let cache = makeCache(String.self, Int.self, maximumCount: 1_000, timeToLive: .seconds(10),
-                            clock: clock, log: log, stripes: stripes)
+      let cache = makeCache(
+        String.self, Int.self, maximumCount: 1_000, timeToLive: .seconds(10),
+        clock: clock, log: log, stripes: stripes)
       cache.setValue(3, forKey: "c", timeToLive: .seconds(3))
       cache.setValue(1, forKey: "a", timeToLive: .seconds(1))
       cache.setValue(2, forKey: "b", timeToLive: .seconds(2))
@@ -200,13 +202,18 @@ struct ExpiryTests {
   @Test func expiredEntriesArePurgedBeforeAnyLiveEntryIsEvicted() {
     for policy in [EvictionPolicy.lru, .lfu, .fifo, .windowTinyLFU, .random(seed: 3)] {
       let log = EventLog<Int, Int>()
-      let cache = makeCache(Int.self, Int.self, maximumCount: 4, timeToLive: .seconds(100),
-                            policy: policy, clock: clock, log: log)
+      let cache = makeCache(
+        Int.self, Int.self, maximumCount: 4, timeToLive: .seconds(100),
+        policy: policy, clock: clock, log: log)
       cache[1] = 1
       cache.setValue(2, forKey: 2, timeToLive: .seconds(1))
       cache[3] = 3
       cache[4] = 4
-      for _ in 0..<5 { _ = cache[1]; _ = cache[3]; _ = cache[4] }
+      for _ in 0..<5 {
+        _ = cache[1]
+        _ = cache[3]
+        _ = cache[4]
+      }
       clock.advance(by: .seconds(1))
       cache[5] = 5
       cache.waitForRemovalNotifications()
@@ -219,8 +226,9 @@ struct ExpiryTests {
   @Test func expiredMemoryIsReclaimedWithoutReadingTheSameKey() {
     // Amortised work on other operations reclaims entries nobody reads again.
     let log = EventLog<Int, Int>()
-    let cache = makeCache(Int.self, Int.self, maximumCount: 1_000, timeToLive: .milliseconds(100),
-                          clock: clock, log: log)
+    let cache = makeCache(
+      Int.self, Int.self, maximumCount: 1_000, timeToLive: .milliseconds(100),
+      clock: clock, log: log)
     for key in 0..<100 { cache[key] = key }
     clock.advance(by: .seconds(1))
     for _ in 0..<100 { _ = cache[-1] }  // misses on an unrelated key
@@ -235,7 +243,10 @@ struct ExpiryTests {
     cache["a"] = 1
     clock.advance(by: .seconds(2))
     let result = cache.setValue(2, forKey: "a")
-    guard case .inserted = result else { Issue.record("expected inserted, got \(result)"); return }
+    guard case .inserted = result else {
+      Issue.record("expected inserted, got \(result)")
+      return
+    }
     cache.waitForRemovalNotifications()
     #expect(log.events.map(\.reason) == [.expired])
     #expect(log.events.first?.value == 1)

@@ -8,8 +8,10 @@ struct SweeperTests {
   @Test func aPassReclaimsAnIdleCacheAndFiresItsListener() {
     let clock = ManualClock()
     let log = EventLog<Int, Int>()
-    let cache = makeCache(Int.self, Int.self, maximumCount: 100, timeToLive: .seconds(1),
-                          clock: clock, log: log) { $0.sweepsExpiredEntries = true }
+    let cache = makeCache(
+      Int.self, Int.self, maximumCount: 100, timeToLive: .seconds(1),
+      clock: clock, log: log
+    ) { $0.sweepsExpiredEntries = true }
     for key in 0..<10 { cache[key] = key }
     clock.advance(by: .seconds(1))
     // Nobody touches the cache; the sweeper's pass reclaims it.
@@ -25,7 +27,8 @@ struct SweeperTests {
   @Test func aSlowListenerNeverDelaysAnotherCachesExpiry() async {
     let clock = ManualClock()
     let release = DispatchSemaphore(value: 0)
-    let slow = makeCache(Int.self, Int.self, maximumCount: 100, timeToLive: .seconds(1), clock: clock) { configuration in
+    let slow = makeCache(Int.self, Int.self, maximumCount: 100, timeToLive: .seconds(1), clock: clock) {
+      configuration in
       configuration.sweepsExpiredEntries = true
       configuration.onRemoval = { _, _, _ in release.wait() }
     }
@@ -55,7 +58,9 @@ struct SweeperTests {
     let clock = ManualClock()
     weak var weakCache: Cache<Int, Int>?
     do {
-      let cache = makeCache(Int.self, Int.self, timeToLive: .seconds(1), clock: clock) { $0.sweepsExpiredEntries = true }
+      let cache = makeCache(Int.self, Int.self, timeToLive: .seconds(1), clock: clock) {
+        $0.sweepsExpiredEntries = true
+      }
       cache[1] = 1
       weakCache = cache
       #expect(_Sweeper.shared.registeredCount >= 1)

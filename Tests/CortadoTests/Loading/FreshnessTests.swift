@@ -6,8 +6,10 @@ import Testing
 struct FreshnessTests {
   let clock = ManualClock()
 
-  func cache(_ freshness: Freshness, log: EventLog<Int, Int>? = nil,
-             configure: (inout Cache<Int, Int>.Configuration) -> Void = { _ in }) -> Cache<Int, Int> {
+  func cache(
+    _ freshness: Freshness, log: EventLog<Int, Int>? = nil,
+    configure: (inout Cache<Int, Int>.Configuration) -> Void = { _ in }
+  ) -> Cache<Int, Int> {
     makeCache(Int.self, Int.self, maximumCount: 100, clock: clock, log: log, stripes: 2) { configuration in
       configuration.freshness = freshness
       configure(&configuration)
@@ -19,7 +21,10 @@ struct FreshnessTests {
     let gate = Gate()
     let calls = Locked(0)
     let loader: @Sendable (Int) async throws -> Int = { _ in
-      let call = calls.withLock { $0 += 1; return $0 }
+      let call = calls.withLock {
+        $0 += 1
+        return $0
+      }
       if call > 1 { await gate.wait() }  // the refresh is slow
       return call * 100
     }

@@ -25,7 +25,12 @@ struct LoadBarrierTests {
   @Test func anAbandonedLoadNeverOverwritesANewerValue() async throws {
     let cache = cache()
     let old = Gate()
-    let first = Task { try await cache.loadValue(forKey: 1) { _ in await old.wait(); return 100 } }
+    let first = Task {
+      try await cache.loadValue(forKey: 1) { _ in
+        await old.wait()
+        return 100
+      }
+    }
     await events.wait(for: .started(1))
     first.cancel()
     await #expect(throws: CancellationError.self) { try await first.value }
@@ -43,7 +48,12 @@ struct LoadBarrierTests {
   @Test func anAbandonedLoadStoresNothingEvenWhenAlone() async throws {
     let cache = cache()
     let old = Gate()
-    let first = Task { try await cache.loadValue(forKey: 1) { _ in await old.wait(); return 100 } }
+    let first = Task {
+      try await cache.loadValue(forKey: 1) { _ in
+        await old.wait()
+        return 100
+      }
+    }
     await events.wait(for: .started(1))
     first.cancel()
     await events.wait(for: .left(1, abandoned: true))
@@ -58,7 +68,12 @@ struct LoadBarrierTests {
   func aLoadAfterARemovalStartsAfresh(_ barrier: String) async throws {
     let cache = cache()
     let old = Gate()
-    let first = Task { try await cache.loadValue(forKey: 1) { _ in await old.wait(); return 100 } }
+    let first = Task {
+      try await cache.loadValue(forKey: 1) { _ in
+        await old.wait()
+        return 100
+      }
+    }
     await events.wait(for: .started(1))
     switch barrier {
     case "removeValue": cache.removeValue(forKey: 1)
@@ -66,7 +81,11 @@ struct LoadBarrierTests {
     default: cache[1] = 150
     }
     if barrier == "write" {
-      #expect(try await cache.loadValue(forKey: 1) { _ in Issue.record("loaded over a live value"); return 0 } == 150)
+      #expect(
+        try await cache.loadValue(forKey: 1) { _ in
+          Issue.record("loaded over a live value")
+          return 0
+        } == 150)
     } else {
       let second = Task { try await cache.loadValue(forKey: 1) { _ in 200 } }
       #expect(try await second.value == 200, "the later caller ran its own loader")
@@ -122,7 +141,12 @@ struct LoadBarrierTests {
     let other = CancellableGate()
     let batchGate = CancellableGate()
     // Key 1 is loaded by someone else, so the batch caller waits for it.
-    let loaderOfOne = Task { try await cache.loadValue(forKey: 1) { _ in try await other.wait(); return 10 } }
+    let loaderOfOne = Task {
+      try await cache.loadValue(forKey: 1) { _ in
+        try await other.wait()
+        return 10
+      }
+    }
     await events.wait(for: .started(1))
     let batch = Task {
       try await cache.loadValues(forKeys: [1, 2]) { keys in
@@ -131,7 +155,12 @@ struct LoadBarrierTests {
       }
     }
     await events.wait(for: .joined(1))
-    let single = Task { try await cache.loadValue(forKey: 2) { _ in Issue.record("joined, not loaded"); return 0 } }
+    let single = Task {
+      try await cache.loadValue(forKey: 2) { _ in
+        Issue.record("joined, not loaded")
+        return 0
+      }
+    }
     await events.wait(for: .joined(2))
     single.cancel()
     await #expect(throws: CancellationError.self) { try await single.value }
@@ -151,7 +180,12 @@ struct LoadBarrierTests {
     let batchGate = CancellableGate()
     let singleCalls = Locked(0)
     let batchCalls = Locked(0)
-    let loaderOfOne = Task { try await cache.loadValue(forKey: 1) { _ in try await other.wait(); return 10 } }
+    let loaderOfOne = Task {
+      try await cache.loadValue(forKey: 1) { _ in
+        try await other.wait()
+        return 10
+      }
+    }
     await events.wait(for: .started(1))
     let batch = Task {
       try await cache.loadValues(forKeys: [1, 2]) { keys in
@@ -161,11 +195,21 @@ struct LoadBarrierTests {
       }
     }
     await events.wait(for: .joined(1))
-    let leaver = Task { try await cache.loadValue(forKey: 2) { _ in singleCalls.withLock { $0 += 1 }; return -1 } }
+    let leaver = Task {
+      try await cache.loadValue(forKey: 2) { _ in
+        singleCalls.withLock { $0 += 1 }
+        return -1
+      }
+    }
     await events.wait(for: .joined(2))
     leaver.cancel()
     await events.wait(for: .left(2, abandoned: false))
-    let late = Task { try await cache.loadValue(forKey: 2) { _ in singleCalls.withLock { $0 += 1 }; return -2 } }
+    let late = Task {
+      try await cache.loadValue(forKey: 2) { _ in
+        singleCalls.withLock { $0 += 1 }
+        return -2
+      }
+    }
     await events.wait(for: .joined(2), times: 2)
     other.open()
     batchGate.open()

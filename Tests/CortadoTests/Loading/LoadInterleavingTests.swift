@@ -16,9 +16,14 @@ struct LoadInterleavingTests {
     ]
     return [
       ("A cancelled, B, removal", [.start("A"), .cancel("A"), .finish("A"), .start("B"), .finish("B"), .remove], base),
-      ("A cancelled, B, write", [.start("A"), .cancel("A"), .finish("A"), .start("B"), .finish("B"), .write(300)], base),
-      ("both cancelled, removal", [.start("A"), .cancel("A"), .finish("A"), .start("B"), .cancel("B"), .finish("B"), .remove],
-       base + [(.start("B"), .cancel("B"))]),
+      (
+        "A cancelled, B, write", [.start("A"), .cancel("A"), .finish("A"), .start("B"), .finish("B"), .write(300)], base
+      ),
+      (
+        "both cancelled, removal",
+        [.start("A"), .cancel("A"), .finish("A"), .start("B"), .cancel("B"), .finish("B"), .remove],
+        base + [(.start("B"), .cancel("B"))]
+      ),
     ]
   }()
 
@@ -29,7 +34,8 @@ struct LoadInterleavingTests {
     #expect(orders.count >= 60, "the scenario has many interleavings")
     for order in orders {
       if let failure = await Self.run(order) {
-        Issue.record(Comment(rawValue: "\(scenario.name): \(order.map(\.description).joined(separator: " → ")): \(failure)"))
+        Issue.record(
+          Comment(rawValue: "\(scenario.name): \(order.map(\.description).joined(separator: " → ")): \(failure)"))
         return
       }
     }
@@ -78,10 +84,13 @@ struct LoadInterleavingTests {
       let got: Int?
       do { got = try await task.value } catch { got = nil }
       guard let expected = oracle.results[caller], got == expected else {
-        return "\(caller) got \(got.map(String.init) ?? "cancelled"), expected \(String(describing: oracle.results[caller]))"
+        return
+          "\(caller) got \(got.map(String.init) ?? "cancelled"), expected \(String(describing: oracle.results[caller]))"
       }
     }
-    if cache[1] != oracle.value { return "the cache holds \(String(describing: cache[1])), expected \(String(describing: oracle.value))" }
+    if cache[1] != oracle.value {
+      return "the cache holds \(String(describing: cache[1])), expected \(String(describing: oracle.value))"
+    }
     return nil
   }
 }

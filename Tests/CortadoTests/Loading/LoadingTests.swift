@@ -6,8 +6,10 @@ import Testing
 struct LoadingTests {
   let clock = ManualClock()
 
-  func cache(maximumCount: Int? = 100, freshness: Freshness = .never,
-             configure: (inout Cache<Int, Int>.Configuration) -> Void = { _ in }) -> Cache<Int, Int> {
+  func cache(
+    maximumCount: Int? = 100, freshness: Freshness = .never,
+    configure: (inout Cache<Int, Int>.Configuration) -> Void = { _ in }
+  ) -> Cache<Int, Int> {
     makeCache(Int.self, Int.self, maximumCount: maximumCount, clock: clock, stripes: 4) { configuration in
       configuration.freshness = freshness
       configure(&configuration)
@@ -19,7 +21,11 @@ struct LoadingTests {
     let value = try await cache.loadValue(forKey: 3) { key in key * 10 }
     #expect(value == 30)
     #expect(cache[3] == 30)
-    #expect(try await cache.loadValue(forKey: 3) { _ in Issue.record("loader called on a hit"); return 0 } == 30)
+    #expect(
+      try await cache.loadValue(forKey: 3) { _ in
+        Issue.record("loader called on a hit")
+        return 0
+      } == 30)
     let statistics = cache.statistics
     #expect(statistics.loadSuccessCount == 1 && statistics.missCount == 1)
   }
@@ -49,7 +55,10 @@ struct LoadingTests {
   @Test func differentKeysLoadConcurrently() async throws {
     let cache = cache()
     let gate = Gate()
-    async let first = cache.loadValue(forKey: 1) { _ in await gate.wait(); return 1 }
+    async let first = cache.loadValue(forKey: 1) { _ in
+      await gate.wait()
+      return 1
+    }
     #expect(await eventually { cache._isLoading(1) })
     // Key 1's loader is blocked; key 2 still loads.
     #expect(try await cache.loadValue(forKey: 2) { _ in 2 } == 2)
@@ -162,17 +171,32 @@ struct LoadingTests {
   @Test func aWriteDuringTheLoadWins() async throws {
     let cache = cache()
     let gate = Gate()
-    let loading = Task { try await cache.loadValue(forKey: 1) { _ in await gate.wait(); return 100 } }
+    let loading = Task {
+      try await cache.loadValue(forKey: 1) { _ in
+        await gate.wait()
+        return 100
+      }
+    }
     #expect(await eventually { cache._isLoading(1) })
     cache[1] = 5
     gate.open()
     #expect(try await loading.value == 100, "the waiter gets the loaded value")
     #expect(cache[1] == 5, "but the newer write stays")
 
-    let removal = Task { try await cache.loadValue(forKey: 2) { _ in await gate.wait(); return 200 } }
+    let removal = Task {
+      try await cache.loadValue(forKey: 2) { _ in
+        await gate.wait()
+        return 200
+      }
+    }
     _ = try await removal.value  // gate is open: loads at once
     let gate2 = Gate()
-    let again = Task { try await cache.loadValue(forKey: 3) { _ in await gate2.wait(); return 300 } }
+    let again = Task {
+      try await cache.loadValue(forKey: 3) { _ in
+        await gate2.wait()
+        return 300
+      }
+    }
     #expect(await eventually { cache._isLoading(3) })
     cache.removeValue(forKey: 3)
     gate2.open()
@@ -183,7 +207,12 @@ struct LoadingTests {
   @Test func aSynchronousComputeDoesNotWaitForAnAsyncLoad() async throws {
     let cache = cache()
     let gate = Gate()
-    let loading = Task { try await cache.loadValue(forKey: 1) { _ in await gate.wait(); return 1 } }
+    let loading = Task {
+      try await cache.loadValue(forKey: 1) { _ in
+        await gate.wait()
+        return 1
+      }
+    }
     #expect(await eventually { cache._isLoading(1) })
     // For the synchronous caller the key is simply a miss.
     #expect(cache.value(forKey: 1, orInsert: { 2 }) == 2)
@@ -239,7 +268,12 @@ struct BatchLoadingTests {
   @Test func keysAlreadyLoadingAreJoinedNotReloaded() async throws {
     let cache = makeCache(Int.self, Int.self, maximumCount: 100, clock: clock, stripes: 4)
     let gate = Gate()
-    let single = Task { try await cache.loadValue(forKey: 1) { _ in await gate.wait(); return 100 } }
+    let single = Task {
+      try await cache.loadValue(forKey: 1) { _ in
+        await gate.wait()
+        return 100
+      }
+    }
     #expect(await eventually { cache._isLoading(1) })
     let batch = Task {
       try await cache.loadValues(forKeys: [1, 2]) { keys in
@@ -256,7 +290,12 @@ struct BatchLoadingTests {
   @Test func aSingleCallerWaitingOnABatchKeyWithNoValueGetsAnError() async throws {
     let cache = makeCache(Int.self, Int.self, maximumCount: 100, clock: clock, stripes: 4)
     let gate = Gate()
-    let batch = Task { try await cache.loadValues(forKeys: [5]) { _ in await gate.wait(); return [:] } }
+    let batch = Task {
+      try await cache.loadValues(forKeys: [5]) { _ in
+        await gate.wait()
+        return [:]
+      }
+    }
     #expect(await eventually { cache._isLoading(5) })
     let single = Task { try await cache.loadValue(forKey: 5) { _ in 1 } }
     #expect(await eventually { cache._waiters(forKey: 5) >= 1 })

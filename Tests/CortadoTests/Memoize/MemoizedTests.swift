@@ -91,7 +91,10 @@ struct MemoizedTests {
   @Test func failuresAreNotCached() async throws {
     let calls = Locked(0)
     let flaky = Memoized { (n: Int) async throws -> Int in
-      let call = calls.withLock { $0 += 1; return $0 }
+      let call = calls.withLock {
+        $0 += 1
+        return $0
+      }
       if call == 1 { throw TestFailure() }
       return n
     }

@@ -1,11 +1,12 @@
 import Testing
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 @_spi(Testing) @testable import Cortado
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 @Suite("Eviction policies")
 struct PolicyTests {
@@ -22,11 +23,13 @@ struct PolicyTests {
 
   @Test func lruEvictsTheLeastRecentlyUsed() {
     let evicted = evictions(.lru, capacity: 3) { cache in
-      cache[1] = 1; cache[2] = 2; cache[3] = 3
+      cache[1] = 1
+      cache[2] = 2
+      cache[3] = 3
       _ = cache[1]
       cache[4] = 4  // evicts 2
       cache[2] = 2  // evicts 3 (1 was used after 3 was written? no: order is 3, 1, 4)
-      cache[1] = 10 // rewrite: most recent
+      cache[1] = 10  // rewrite: most recent
       cache[5] = 5  // evicts 4
     }
     #expect(evicted == [2, 3, 4])
@@ -34,8 +37,11 @@ struct PolicyTests {
 
   @Test func lfuEvictsTheLeastFrequentlyUsedAndBreaksTiesByRecency() {
     let evicted = evictions(.lfu, capacity: 3) { cache in
-      cache[1] = 1; cache[2] = 2; cache[3] = 3  // counts 1, 1, 1
-      _ = cache[1]; _ = cache[1]  // 1: 3 uses
+      cache[1] = 1
+      cache[2] = 2
+      cache[3] = 3  // counts 1, 1, 1
+      _ = cache[1]
+      _ = cache[1]  // 1: 3 uses
       _ = cache[3]  // 3: 2 uses
       cache[4] = 4  // evicts 2 (1 use)
       cache[5] = 5  // evicts 4 (1 use; 4 older than... 4 is the only one with 1 use)
@@ -57,7 +63,9 @@ struct PolicyTests {
 
   @Test func fifoIgnoresReadsButARewriteMovesToTheBack() {
     let evicted = evictions(.fifo, capacity: 3) { cache in
-      cache[1] = 1; cache[2] = 2; cache[3] = 3
+      cache[1] = 1
+      cache[2] = 2
+      cache[3] = 3
       for _ in 0..<10 { _ = cache[1] }
       cache[4] = 4  // evicts 1 despite the reads
       cache[2] = 20  // 2 moves to the back
@@ -102,7 +110,8 @@ struct PolicyTests {
     var generator = _SplitMix64(seed: seed)
     return (0..<count).map { _ in
       let target = Double(generator.next() >> 11) / Double(1 << 53) * total
-      var low = 0, high = keySpace - 1
+      var low = 0
+      var high = keySpace - 1
       while low < high {
         let middle = (low + high) / 2
         if cumulative[middle] < target { low = middle + 1 } else { high = middle }
@@ -135,7 +144,10 @@ struct PolicyTests {
     var scanKey = 1_000_000
     for _ in 0..<40 {
       for _ in 0..<5 { trace.append(contentsOf: 0..<200) }
-      for _ in 0..<1_000 { trace.append(scanKey); scanKey += 1 }
+      for _ in 0..<1_000 {
+        trace.append(scanKey)
+        scanKey += 1
+      }
     }
     let tinyLFU = Self.hitRatio(.windowTinyLFU, capacity: 400, trace: trace)
     let lru = Self.hitRatio(.lru, capacity: 400, trace: trace)

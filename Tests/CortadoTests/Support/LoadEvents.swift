@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Cortado
 
 /// Records what the loading code reports (`Configuration._loadObserver`), so
@@ -52,7 +53,8 @@ extension _LoadEvent {
 /// A gate whose waiters throw `CancellationError` when their task is
 /// cancelled (a loader that honours cancellation, like most network calls).
 final class CancellableGate: @unchecked Sendable {
-  private let state = Locked<(open: Bool, waiters: [UInt64: CheckedContinuation<Void, any Error>], next: UInt64)>((false, [:], 0))
+  private let state = Locked<(open: Bool, waiters: [UInt64: CheckedContinuation<Void, any Error>], next: UInt64)>(
+    (false, [:], 0))
 
   func wait() async throws {
     let id = state.withLock { state -> UInt64 in

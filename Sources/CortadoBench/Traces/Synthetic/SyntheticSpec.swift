@@ -53,7 +53,8 @@ package struct SyntheticSpec: Sendable, Equatable, CustomStringConvertible {
   /// The generator's seed.
   package var seed: UInt64
 
-  private init(kind: Kind, length: Int, keys: Int, alpha: Double, scanLength: Int, period: Int, step: Int, seed: UInt64) {
+  private init(kind: Kind, length: Int, keys: Int, alpha: Double, scanLength: Int, period: Int, step: Int, seed: UInt64)
+  {
     self.kind = kind
     self.length = length
     self.keys = keys
@@ -68,13 +69,18 @@ package struct SyntheticSpec: Sendable, Equatable, CustomStringConvertible {
   package static func preset(_ kind: Kind, seed: UInt64 = 1) -> SyntheticSpec {
     switch kind {
     case .zipf:
-      return SyntheticSpec(kind: kind, length: 1_000_000, keys: 100_000, alpha: 0.99, scanLength: 0, period: 0, step: 0, seed: seed)
+      return SyntheticSpec(
+        kind: kind, length: 1_000_000, keys: 100_000, alpha: 0.99, scanLength: 0, period: 0, step: 0, seed: seed)
     case .scan:
-      return SyntheticSpec(kind: kind, length: 1_000_000, keys: 5_000, alpha: 0.8, scanLength: 20_000, period: 20_000, step: 0, seed: seed)
+      return SyntheticSpec(
+        kind: kind, length: 1_000_000, keys: 5_000, alpha: 0.8, scanLength: 20_000, period: 20_000, step: 0, seed: seed)
     case .loop:
-      return SyntheticSpec(kind: kind, length: 1_000_000, keys: 5_000, alpha: 0, scanLength: 0, period: 0, step: 0, seed: seed)
+      return SyntheticSpec(
+        kind: kind, length: 1_000_000, keys: 5_000, alpha: 0, scanLength: 0, period: 0, step: 0, seed: seed)
     case .shift:
-      return SyntheticSpec(kind: kind, length: 1_000_000, keys: 100_000, alpha: 0.99, scanLength: 0, period: 100_000, step: 10_000, seed: seed)
+      return SyntheticSpec(
+        kind: kind, length: 1_000_000, keys: 100_000, alpha: 0.99, scanLength: 0, period: 100_000, step: 10_000,
+        seed: seed)
     }
   }
 
@@ -84,7 +90,8 @@ package struct SyntheticSpec: Sendable, Equatable, CustomStringConvertible {
     let colon = trimmed.firstIndex(of: ":")
     let name = trimmed[..<(colon ?? trimmed.endIndex)].trimmingSpaces.lowercased()
     guard let kind = Kind(rawValue: name) else {
-      throw .invalidSyntheticSpec("unknown generator '\(name)'; expected one of: \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw .invalidSyntheticSpec(
+        "unknown generator '\(name)'; expected one of: \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     self = Self.preset(kind, seed: seed)
     guard let colon else { return }
@@ -110,7 +117,8 @@ package struct SyntheticSpec: Sendable, Equatable, CustomStringConvertible {
   private mutating func set(_ name: String, to value: String) throws(TraceError) {
     let allowed = Self.allowed(kind)
     guard allowed.contains(name) else {
-      throw .invalidSyntheticSpec("'\(kind.rawValue)' has no parameter '\(name)'; it takes: \(allowed.joined(separator: ", "))")
+      throw .invalidSyntheticSpec(
+        "'\(kind.rawValue)' has no parameter '\(name)'; it takes: \(allowed.joined(separator: ", "))")
     }
     func positiveInteger() throws(TraceError) -> Int {
       guard let number = Int(value.replacingUnderscores), number > 0 else {
