@@ -94,7 +94,7 @@ public final class InMemoryRemoteServer: Sendable {
   }
 
   /// Deletes every key (`FLUSHDB`); every connected connection gets
-  /// ``RemoteCacheEvent/all``.
+  /// `RemoteCacheEvent.all`.
   public func flush() {
     state.withLock { state in
       state.items.removeAll()
@@ -144,7 +144,7 @@ public final class InMemoryRemoteServer: Sendable {
   }
 }
 
-/// One connection to an ``InMemoryRemoteServer``: a ``RemoteCacheStore`` for
+/// One connection to an ``InMemoryRemoteServer``: a `RemoteCacheStore` for
 /// unit tests, with fault injection.
 ///
 /// ```swift
@@ -192,7 +192,7 @@ public final class InMemoryRemoteStore: RemoteCacheStore {
   }
 
   /// Loses the connection: the state becomes `disconnected`, subscribers get
-  /// ``RemoteCacheEvent/disconnected``, calls throw
+  /// `RemoteCacheEvent.disconnected`, calls throw
   /// ``InMemoryRemoteStoreError/notConnected`` at once, and invalidations
   /// sent meanwhile are lost.
   public func disconnect() {
@@ -205,7 +205,7 @@ public final class InMemoryRemoteStore: RemoteCacheStore {
   }
 
   /// Restores the connection ("tracking" included): the state becomes
-  /// `connected` and subscribers get ``RemoteCacheEvent/reconnected``.
+  /// `connected` and subscribers get `RemoteCacheEvent.reconnected`.
   public func reconnect() {
     setState(.connected, event: .reconnected)
   }
@@ -273,7 +273,7 @@ public final class InMemoryRemoteStore: RemoteCacheStore {
 
   /// Stores `bytes` unless the stored envelope is newer: exactly the
   /// contract (and the Lua script) of
-  /// ``RemoteCacheStore/setIfNotNewer(_:bytes:timeToLive:createdAtMilliseconds:)``.
+  /// `RemoteCacheStore.setIfNotNewer`.
   public func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64)
     async throws -> Bool
   {

@@ -1,6 +1,6 @@
 import CortadoHybrid
 
-/// The checks every ``CortadoHybrid/RemoteCacheStore`` must pass for
+/// The checks every `RemoteCacheStore` must pass for
 /// `HybridCache` to keep its promises: run them against your own store.
 ///
 /// Cortado runs them against ``InMemoryRemoteStore`` and against `RedisStore`
@@ -38,7 +38,9 @@ public enum RemoteCacheStoreContract {
 
   /// Runs every check; throws the first ``RemoteCacheStoreContractViolation``.
   ///
-  /// - Parameter timeout: How long to wait for an invalidation before
+  /// - Parameters:
+  ///   - subject: The two stores to check, and the key prefix to use.
+  ///   - timeout: How long to wait for an invalidation before
   ///   declaring it lost (a bound, not a measurement: a passing run returns as
   ///   soon as each event arrives).
   public static func check(_ subject: Subject, timeout: Duration = .seconds(10)) async throws {
@@ -214,7 +216,7 @@ final class EventsBox: @unchecked Sendable {
   func next() async -> RemoteCacheEvent? { await iterator.next() }
 }
 
-/// A ``CortadoHybrid/RemoteCacheStore`` broke the contract `HybridCache`
+/// A `RemoteCacheStore` broke the contract `HybridCache`
 /// relies on.
 public struct RemoteCacheStoreContractViolation: Error, Sendable, CustomStringConvertible {
   /// The requirement, named after the protocol member (`"get"`,

@@ -37,7 +37,7 @@
   /// - `<name>Cache`, the `Cache` of the results, with the function's access
   ///   level: read its `count` and `statistics`, or call `removeAll()`. Its key
   ///   is the argument for one parameter, `MemoizationKey2`…`MemoizationKey4`
-  ///   for two to four, and ``MemoizationKey0`` for none.
+  ///   for two to four, and `MemoizationKey0` for none.
   /// - `__memoized_<name>`, a private copy of the function with the body as
   ///   written.
   /// - A new body that returns the cached result for the arguments and calls

@@ -41,12 +41,17 @@
 /// - ``init(maximumCount:timeToLive:clock:)``
 /// - ``init(configuration:)``
 /// - ``Configuration``
+/// - ``configuration``
 /// ### Reading
 /// - ``subscript(_:)``
 /// - ``value(forKey:)``
 /// - ``value(forKey:orInsert:)``
 /// - ``contains(_:)``
 /// - ``entry(forKey:)``
+/// ### Loading
+/// - ``loadValue(forKey:using:)``
+/// - ``loadValues(forKeys:using:)``
+/// - ``shutdown()``
 /// ### Writing
 /// - ``updateValue(_:forKey:)``
 /// - ``setValue(_:forKey:)``
@@ -61,7 +66,13 @@
 /// - ``count``
 /// - ``isEmpty``
 /// - ``snapshot()``
+/// - ``totalCost``
+/// - ``stripeCount``
+/// - ``description``
+/// ### Statistics and notifications
 /// - ``statistics``
+/// - ``resetStatistics()``
+/// - ``waitForRemovalNotifications()``
 public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
   @usableFromInline let core: _CacheCore<Key, Value>
 
