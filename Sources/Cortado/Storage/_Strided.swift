@@ -18,7 +18,12 @@ struct _Strided<Element> {
 
   @inlinable @inline(__always)
   func pointer(_ index: Int) -> UnsafeMutablePointer<Element> {
-    (base + index &* stride).assumingMemoryBound(to: Element.self)
+    #if CORTADO_INTERNAL_CHECKS
+      // A slot is never negative once it reaches the arena (-1 means "none"
+      // and must be tested before): the fuzzer's builds check it.
+      precondition(index >= 0, "Cortado: arena access at slot \(index)")
+    #endif
+    return (base + index &* stride).assumingMemoryBound(to: Element.self)
   }
 
   @inlinable
