@@ -54,9 +54,10 @@ public struct HybridCacheConfiguration: Sendable {
   /// Encodes values for the store. Default: ``JSONValueCodec``.
   public var codec: any HybridValueCodec
 
-  /// The clock for memory lifetimes (for example a `ManualClock` in tests).
-  /// Default: `ContinuousClock`.
-  public var clock: any Clock<Duration>
+  /// The clock for memory lifetimes, as for a `Cache`: set it with
+  /// ``setClock(_:)`` (for example a `ManualClock` in tests). Default:
+  /// `ContinuousClock`.
+  public var clock: CacheClock
 
   /// The wall clock that stamps each written value's creation time, used to
   /// stop a replayed write from overwriting a newer one. Default: `Date()`.
@@ -82,8 +83,14 @@ public struct HybridCacheConfiguration: Sendable {
     self.remoteTimeout = nil
     self.schemaVersion = 0
     self.codec = JSONValueCodec()
-    self.clock = ContinuousClock()
+    self.clock = .continuous
     self.currentDate = { Date() }
+  }
+
+  /// Replaces the clock for memory lifetimes (the same call as
+  /// `Cache.Configuration.setClock(_:)`).
+  public mutating func setClock(_ clock: some Clock<Duration>) {
+    self.clock = CacheClock(clock)
   }
 
   /// The prefix of every store key of this configuration.

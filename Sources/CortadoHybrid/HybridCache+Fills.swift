@@ -19,8 +19,12 @@ extension HybridCache {
   /// Ends a fill; stores `entry` in memory unless the key was invalidated
   /// since the fill began or this instance is writing it (the value then
   /// reaches only the fill's callers).
-  func endFill(_ key: HybridKey, _ ticket: FillTicket, storing entry: LocalEntry<Value>?) {
+  func endFill(
+    _ key: HybridKey, _ ticket: FillTicket, storing entry: LocalEntry<Value>?,
+    counted tally: HybridCacheStatistics = HybridCacheStatistics()
+  ) {
     state.withLock { state in
+      state.statistics.add(tally)
       guard var fill = state.fills[key.local] else { return }
       let clean = ticket.mayStore && fill.invalidatedAt <= ticket.sequence && fill.localWrites == 0
       fill.active -= 1

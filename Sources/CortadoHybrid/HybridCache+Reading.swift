@@ -72,8 +72,10 @@ extension HybridCache {
       endFill(hybridKey, ticket, storing: nil)
       return nil
     }
-    let (value, stored) = acceptRemote(entry, key: hybridKey, ticket: ticket, options: configuration.defaultOptions)
-    endFill(hybridKey, ticket, storing: stored)
+    var tally = HybridCacheStatistics()
+    let (value, stored) = acceptRemote(
+      entry, key: hybridKey, ticket: ticket, options: configuration.defaultOptions, counting: &tally)
+    endFill(hybridKey, ticket, storing: stored, counted: tally)
     return stored == nil ? nil : value?.value
   }
 
@@ -96,24 +98,27 @@ extension HybridCache {
     let tickets = missing.map { beginFill($0) }
     let remoteKeys = missing.map { remoteKey($0) }
     var entries: [RemoteCacheEntry?] = []
+    // Counted in memory, and added by the first `endFill` below.
+    var tally = HybridCacheStatistics()
     do {
       entries = try await remote { try await $0.get(remoteKeys) }
       if entries.count != missing.count {
         // A reply of the wrong shape: trust none of it.
-        state.withLock { $0.statistics.remoteErrors += 1 }
+        tally.remoteErrors += 1
         entries = []
       }
     } catch {
       entries = []
     }
     for (index, key) in missing.enumerated() {
+      defer { tally = HybridCacheStatistics() }
       guard index < entries.count else {
-        endFill(key, tickets[index], storing: nil)
+        endFill(key, tickets[index], storing: nil, counted: tally)
         continue
       }
       let (value, stored) = acceptRemote(
-        entries[index], key: key, ticket: tickets[index], options: configuration.defaultOptions)
-      endFill(key, tickets[index], storing: stored)
+        entries[index], key: key, ticket: tickets[index], options: configuration.defaultOptions, counting: &tally)
+      endFill(key, tickets[index], storing: stored, counted: tally)
       if stored != nil, let value { result[key.user] = value.value }
     }
     return result
@@ -148,13 +153,15 @@ extension HybridCache {
       return value
     }
     var fallback = localFallback(key)
+    // The fill's counts, added to the statistics by its one `endFill`.
+    var tally = HybridCacheStatistics()
 
     let remoteKey = remoteKey(key)
     do {
       let entry = try await remote { try await $0.get(remoteKey) }
-      let (read, fresh) = acceptRemote(entry, key: key, ticket: ticket, options: options)
+      let (read, fresh) = acceptRemote(entry, key: key, ticket: ticket, options: options, counting: &tally)
       if let fresh, let read {
-        endFill(key, ticket, storing: fresh)
+        endFill(key, ticket, storing: fresh, counted: tally)
         return read.value
       }
       if let read, fallback.map({ $0.usableUntil < read.usableUntil }) ?? true {
@@ -164,16 +171,18 @@ extension HybridCache {
       // An error is a miss (already counted); fall through to the loader.
     }
     if Task.isCancelled {
-      endFill(key, ticket, storing: nil)
+      endFill(key, ticket, storing: nil, counted: tally)
       throw CancellationError()
     }
 
+    // Counted as the loader starts (not with the fill's tally at its end), so
+    // that a loader in progress shows in the statistics.
     state.withLock { $0.statistics.loaderCalls += 1 }
     let value: Value
     do {
       value = try await loader(key.user)
     } catch {
-      state.withLock { $0.statistics.loaderFailures += 1 }
+      tally.loaderFailures += 1
       let time = now()
       if !(error is CancellationError), let failSafe = options.failSafe, let fallback, time < fallback.usableUntil {
         let entry = LocalEntry(
@@ -183,11 +192,11 @@ extension HybridCache {
           usableUntil: fallback.usableUntil,
           fullKey: key.isHashed ? key.user : nil
         )
-        endFill(key, ticket, storing: entry)
-        state.withLock { $0.statistics.failSafeFallbacks += 1 }
+        tally.failSafeFallbacks += 1
+        endFill(key, ticket, storing: entry, counted: tally)
         return fallback.value
       }
-      endFill(key, ticket, storing: nil)
+      endFill(key, ticket, storing: nil, counted: tally)
       throw error
     }
 
@@ -195,14 +204,14 @@ extension HybridCache {
     // task then): nobody asked for this value any more, so it is not written
     // anywhere, as an abandoned `Cache` load stores nothing.
     if Task.isCancelled {
-      endFill(key, ticket, storing: nil)
+      endFill(key, ticket, storing: nil, counted: tally)
       throw CancellationError()
     }
     let write: PreparedWrite
     do {
       write = try prepareWrite(value, key: key, options: options)
     } catch {
-      endFill(key, ticket, storing: nil)
+      endFill(key, ticket, storing: nil, counted: tally)
       throw error
     }
     // Best effort, and not queued for replay: replaying a loaded value later
@@ -210,47 +219,48 @@ extension HybridCache {
     // write, removal or invalidation of the key happened since the fill
     // began: the newer state wins in the store too.
     if write.bytes.count > configuration.maximumValueBytes {
-      state.withLock { $0.statistics.oversizedValues += 1 }
+      tally.oversizedValues += 1
     } else if beginFillWrite(key, ticket) {
       let bytes = write.bytes
       let lifetime = write.storeTimeToLive
       if (try? await remote({ try await $0.set(remoteKey, bytes: bytes, timeToLive: lifetime) })) != nil {
-        state.withLock { $0.statistics.remoteWrites += 1 }
+        tally.remoteWrites += 1
       }
       endFillWrite(key)
     } else {
-      state.withLock { $0.statistics.supersededFills += 1 }
+      tally.supersededFills += 1
     }
     let entry = localEntry(
       value, key: key, epoch: ticket.epoch, reliable: ticket.reliable, time: now(),
       freshFor: options.timeToLive._nanosecondsClamped, usableFor: write.localUsableFor, options: options
     )
-    endFill(key, ticket, storing: entry)
+    endFill(key, ticket, storing: entry, counted: tally)
     return value
   }
 
   /// Interprets a store entry: the decoded value (fresh or stale, with its
   /// fallback deadline) and, when fresh, the memory entry to cache. Counts
-  /// the outcome.
+  /// the outcome in `tally`.
   func acceptRemote(
     _ entry: RemoteCacheEntry?,
     key: HybridKey,
     ticket: FillTicket,
-    options: HybridCacheOptions
+    options: HybridCacheOptions,
+    counting tally: inout HybridCacheStatistics
   ) -> (Fallback<Value>?, LocalEntry<Value>?) {
     let time = now()
     switch interpret(entry, key: key) {
     case .absent:
-      state.withLock { $0.statistics.remoteMisses += 1 }
+      tally.remoteMisses += 1
       return (nil, nil)
     case .rejected:
-      state.withLock { $0.statistics.rejectedRemoteValues += 1 }
+      tally.rejectedRemoteValues += 1
       return (nil, nil)
     case .stale(let value, let usableFor):
-      state.withLock { $0.statistics.remoteStaleHits += 1 }
+      tally.remoteStaleHits += 1
       return (Fallback(value: value, usableUntil: _saturatingAdd(time, usableFor)), nil)
     case .fresh(let value, let freshFor, let usableFor):
-      state.withLock { $0.statistics.remoteHits += 1 }
+      tally.remoteHits += 1
       let entry = localEntry(
         value, key: key, epoch: ticket.epoch, reliable: ticket.reliable, time: time,
         freshFor: freshFor, usableFor: options.failSafe == nil ? 0 : usableFor, options: options

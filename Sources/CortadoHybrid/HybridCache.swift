@@ -98,10 +98,10 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
     self.configuration = configuration
     self.keyPrefix = configuration.keyPrefix
     self.store = store
-    self.clock = CacheClock(configuration.clock)
+    self.clock = configuration.clock
     var localConfiguration = Cache<String, LocalEntry<Value>>.Configuration(
       maximumCount: configuration.localMaximumCount)
-    localConfiguration.setClock(configuration.clock)
+    localConfiguration.clock = configuration.clock
     do {
       local = try Cache(configuration: localConfiguration)
       flights = try SingleFlight(observer: configuration._loadObserver)

@@ -178,7 +178,7 @@ struct HybridCacheTests {
     let world = World()
     // Memory runs on its own clock: only the server's decides freshness.
     let memoryClock = ManualClock()
-    let configuration = world.configuration { $0.clock = memoryClock }
+    let configuration = world.configuration { $0.setClock(memoryClock) }
     let (writer, _) = try world.instance(configuration)
     let options = HybridCacheOptions(timeToLive: .seconds(10), failSafe: .init(maximumStaleness: .seconds(60)))
     try await writer.setValue("v", forKey: "k", options: options)

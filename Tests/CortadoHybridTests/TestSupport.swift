@@ -90,7 +90,7 @@ struct World {
       namespace: "test",
       defaultOptions: HybridCacheOptions(timeToLive: timeToLive, localTimeToLive: localTimeToLive, failSafe: failSafe)
     )
-    configuration.clock = clock
+    configuration.setClock(clock)
     configuration.currentDate = wallClock.date
     adjust(&configuration)
     return configuration
