@@ -175,9 +175,7 @@ extension HybridCache {
       throw CancellationError()
     }
 
-    // Counted as the loader starts (not with the fill's tally at its end), so
-    // that a loader in progress shows in the statistics.
-    state.withLock { $0.statistics.loaderCalls += 1 }
+    tally.loaderCalls += 1
     let value: Value
     do {
       value = try await loader(key.user)

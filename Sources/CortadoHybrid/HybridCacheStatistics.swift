@@ -17,7 +17,8 @@ public struct HybridCacheStatistics: Sendable, Hashable {
   /// format, codec or schema version, another key, undecodable): misses,
   /// never deleted.
   public var rejectedRemoteValues = 0
-  /// Loader calls.
+  /// Loader calls, counted as each one returns or throws (with the rest of
+  /// its fill's counts, under one lock).
   public var loaderCalls = 0
   /// Loader calls that threw.
   public var loaderFailures = 0

@@ -18,13 +18,15 @@ struct FillBarrierTests {
     let (cache, _) = try world.instance()
     let (other, _) = try world.instance()
     let gate = Gate()
+    let started = Counter()
     let load = Task {
       try await cache.loadValue(forKey: "k") { _ in
+        started.increment()
         await gate.wait()
         return "old"
       }
     }
-    await eventually { cache.statistics.loaderCalls == 1 }
+    await eventually { started.value == 1 }
     if barrier == "remove" {
       #expect(await cache.removeValue(forKey: "k") == .stored)
     } else {
@@ -61,13 +63,15 @@ struct FillBarrierTests {
     let world = World()
     let (cache, _) = try world.instance()
     let gate = Gate()
+    let started = Counter()
     let first = Task {
       try await cache.loadValue(forKey: "k") { _ in
+        started.increment()
         await gate.wait()
         return "old"
       }
     }
-    await eventually { cache.statistics.loaderCalls == 1 }
+    await eventually { started.value == 1 }
     await cache.removeValue(forKey: "k")
     let calls = Counter()
     let second = try await cache.loadValue(forKey: "k") { _ in
@@ -87,13 +91,15 @@ struct FillBarrierTests {
     let (cache, _) = try world.instance()
     let (other, _) = try world.instance()
     let gate = Gate()
+    let started = Counter()
     let first = Task {
       try await cache.loadValue(forKey: "k") { _ in
+        started.increment()
         await gate.wait()
         return "old"
       }
     }
-    await eventually { cache.statistics.loaderCalls == 1 }
+    await eventually { started.value == 1 }
     try await other.setValue("theirs", forKey: "k")
     await eventually { cache.statistics.invalidatedKeys == 1 }
     #expect(try await cache.loadValue(forKey: "k") { _ in "unexpected" } == "theirs")
@@ -109,14 +115,16 @@ struct FillBarrierTests {
     let (cache, _) = try world.instance()
     let gate = Gate()
     let returned = Counter()
+    let started = Counter()
     let load = Task {
       try await cache.loadValue(forKey: "k") { _ in
+        started.increment()
         await gate.wait()  // ignores cancellation
         returned.increment()
         return "orphan"
       }
     }
-    await eventually { cache.statistics.loaderCalls == 1 }
+    await eventually { started.value == 1 }
     load.cancel()
     await #expect(throws: CancellationError.self) { try await load.value }
     await gate.open()

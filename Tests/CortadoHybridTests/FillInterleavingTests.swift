@@ -49,6 +49,7 @@ struct FillInterleavingTests {
     let gates = ["A": Gate(), "B": Gate()]
     var tasks: [String: Task<Int, any Error>] = [:]
     let done = LockedState<Set<String>>([])
+    let started = Counter()  // loaders that have begun
     for step in order {
       let settling = Comment(rawValue: "settling \(step) in \(order.map(\.description).joined(separator: " → "))")
       switch step {
@@ -60,18 +61,19 @@ struct FillInterleavingTests {
           if case .joined = $0 { return true }
           return false
         }
-        let loaderCalls = cache.statistics.loaderCalls
+        let loaderCalls = started.value
         let gate = gates[caller]!
         let value = loaderValues[caller]!
         tasks[caller] = Task {
           defer { done.withLock { _ = $0.insert(caller) } }
           return try await cache.loadValue(forKey: "k") { _ in
+            started.increment()
             await gate.wait()
             return value
           }
         }
         await eventually(settling) {
-          done.withLock { $0.contains(caller) } || cache.statistics.loaderCalls > loaderCalls
+          done.withLock { $0.contains(caller) } || started.value > loaderCalls
             || count {
               if case .joined = $0 { return true }
               return false

@@ -260,8 +260,9 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     freeHead = -1
     count = 0
     records = _NodeLayout<Key, Value>.allocate(capacity: 0)
-    pairs = _Strided(base: records + _NodeLayout<Key, Value>.pairOffset, stride: _NodeLayout<Key, Value>.stride)
-    meta = _Strided(base: records, stride: _NodeLayout<Key, Value>.stride)
+    pairs = _Strided(
+      base: records + _NodeLayout<Key, Value>.pairOffset, stride: _NodeLayout<Key, Value>.stride, capacity: 0)
+    meta = _Strided(base: records, stride: _NodeLayout<Key, Value>.stride, capacity: 0)
     links = .allocate(capacity: 0)
     history = .allocate(capacity: 0)
     indexMask = 15
@@ -368,8 +369,8 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     precondition(newCapacity > capacity, "Cortado: a cache stripe cannot hold more than \(slotLimit) entries")
     let newRecords = _NodeLayout<Key, Value>.allocate(capacity: newCapacity)
     let newPairs = _Strided<_Pair<Key, Value>>(
-      base: newRecords + _NodeLayout<Key, Value>.pairOffset, stride: pairs.stride)
-    let newMeta = _Strided<_Meta>(base: newRecords, stride: meta.stride)
+      base: newRecords + _NodeLayout<Key, Value>.pairOffset, stride: pairs.stride, capacity: newCapacity)
+    let newMeta = _Strided<_Meta>(base: newRecords, stride: meta.stride, capacity: newCapacity)
     for slot in 0..<capacity {
       newMeta.pointer(slot).initialize(to: meta[slot])
       newPairs.pointer(slot).moveInitialize(from: pairs.pointer(slot), count: 1)

@@ -9,19 +9,26 @@
 struct _Strided<Element> {
   @usableFromInline let base: UnsafeMutableRawPointer
   @usableFromInline let stride: Int
+  #if DEBUG || CORTADO_INTERNAL_CHECKS
+    /// The number of records, kept only where accesses are checked.
+    @usableFromInline let capacity: Int
+  #endif
 
   @inlinable
-  init(base: UnsafeMutableRawPointer, stride: Int) {
+  init(base: UnsafeMutableRawPointer, stride: Int, capacity: Int) {
     self.base = base
     self.stride = stride
+    #if DEBUG || CORTADO_INTERNAL_CHECKS
+      self.capacity = capacity
+    #endif
   }
 
   @inlinable @inline(__always)
   func pointer(_ index: Int) -> UnsafeMutablePointer<Element> {
-    #if CORTADO_INTERNAL_CHECKS
-      // A slot is never negative once it reaches the arena (-1 means "none"
-      // and must be tested before): the fuzzer's builds check it.
-      precondition(index >= 0, "Cortado: arena access at slot \(index)")
+    #if DEBUG || CORTADO_INTERNAL_CHECKS
+      // A slot reaching the arena is one of its records (-1 means "none" and
+      // must be tested before): debug and fuzzing builds check it.
+      precondition(index >= 0 && index < capacity, "Cortado: arena access at slot \(index) of \(capacity)")
     #endif
     return (base + index &* stride).assumingMemoryBound(to: Element.self)
   }

@@ -220,12 +220,19 @@ enum _ReaderSlots {
 
   @inlinable @inline(__always)
   static func word(_ slots: UnsafeMutableRawPointer, _ index: Int) -> UnsafeMutablePointer<Int64> {
+    #if DEBUG || CORTADO_INTERNAL_CHECKS
+      precondition(index >= 0 && index < count, "Cortado: reader slot \(index) of \(count)")
+    #endif
     let offset: Int = index &* stride
     return (slots + offset).assumingMemoryBound(to: Int64.self)
   }
 
   @inlinable @inline(__always)
   static func event(_ slots: UnsafeMutableRawPointer, _ index: Int, _ position: Int) -> UnsafeMutablePointer<Int64> {
+    #if DEBUG || CORTADO_INTERNAL_CHECKS
+      precondition(index >= 0 && index < count, "Cortado: reader slot \(index) of \(count)")
+      precondition(position >= 0 && position < capacity, "Cortado: read event \(position) of \(capacity)")
+    #endif
     let offset: Int = index &* stride &+ 8 &+ position &* 8
     return (slots + offset).assumingMemoryBound(to: Int64.self)
   }
