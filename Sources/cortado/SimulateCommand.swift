@@ -20,7 +20,14 @@ struct SimulateCommand: ParsableCommand {
         scan   hot=5000 alpha=0.8 scan=20000 period=20000 length=1000000
         loop   keys=5000 length=1000000
         shift  alpha=0.99 keys=100000 period=100000 step=10000 length=1000000
-      Each also takes seed=N (default: --seed).
+      Each also takes seed=N (default: --seed). Generators chain with \
+      phases:NAME(param=value,...)*COUNT,... (e.g. \
+      phases:zipf(alpha=0.9,keys=20000)*600k,shift(keys=20000)*600k,loop(keys=3000)*600k); \
+      each phase asks for keys of its own.
+
+      --write-trace PATH writes the trace (synthetic or read from a file) as text, one \
+      decimal key per line, instead of simulating: the input of the peer replayers in \
+      Benchmarks/Peers/.
 
       Formats (--format): text (one key per line), csv (--column N, --size-column N, \
       --delimiter C, --header), oracle-general (libCacheSim binary: uint32 time, uint64 id, \
@@ -87,6 +94,12 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Write an SVG chart of hit ratio against capacity.", valueName: "path.svg"))
   var chart: String?
 
+  @Option(
+    name: .customLong("write-trace"),
+    help: ArgumentHelp("Write the trace as text (one key per line) to a file instead of simulating.", valueName: "path")
+  )
+  var writeTrace: String?
+
   func validate() throws {
     if (trace == nil) == (synthetic == nil) {
       throw ValidationError("give exactly one of --trace PATH or --synthetic SPEC")
@@ -101,6 +114,12 @@ struct SimulateCommand: ParsableCommand {
     if let sizeColumn, sizeColumn < 1 { throw ValidationError("--size-column counts from 1 (got \(sizeColumn))") }
     if let limit, limit < 1 { throw ValidationError("--limit must be positive (got \(limit))") }
     if json && markdown { throw ValidationError("give --json or --markdown, not both") }
+    if writeTrace != nil
+      && (json || markdown || chart != nil || policy != nil || capacity != nil
+        || capacityFraction != nil || weighted)
+    {
+      throw ValidationError("--write-trace only writes the trace: it takes no policy, capacity or output option")
+    }
   }
 
   func run() throws {
@@ -109,6 +128,11 @@ struct SimulateCommand: ParsableCommand {
       source = .synthetic(try SyntheticSpec(parsing: synthetic, seed: seed))
     } else {
       source = .file(path: trace!, format: try fileFormat())
+    }
+    if let writeTrace {
+      let count = try TraceTextWriter.write(source, limit: limit, to: writeTrace)
+      print("Wrote \(count) requests of \(source) to \(writeTrace)")
+      return
     }
     var capacities: CapacityPlan?
     if let capacity { capacities = try CapacityPlan.parseCounts(capacity) }

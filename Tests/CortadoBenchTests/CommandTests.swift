@@ -101,6 +101,34 @@ struct DeterminismTests {
   }
 
   @Test(
+    "--write-trace writes the generator's keys, one per line, and simulating the file gives the generator's hits",
+    .enabled(if: binary != nil, "needs the cortado binary (swift build first)"))
+  func writeTrace() async throws {
+    let file = try TemporaryFile("", suffix: ".txt")
+    let spec = "phases:zipf(keys=500,alpha=0.9)*3k,loop(keys=300)*2k"
+    let write = try await Self.run(
+      ["simulate", "--synthetic", spec, "--write-trace", file.path], environment: Self.cleanEnvironment)
+    #expect(write.status == 0, "\(write.error)")
+    #expect(write.output.contains("Wrote 5000 requests"))
+    let lines = try String(contentsOfFile: file.path, encoding: .utf8).split(separator: "\n")
+    let expected = try readAll(try SyntheticSpec(parsing: spec).makeReader()).map { String($0.key) }
+    #expect(lines.map(String.init) == expected)
+    // Exact policies agree whatever the keys look like (the text reader hashes them).
+    func hits(_ source: [String]) async throws -> String {
+      let run = try await Self.run(
+        ["simulate"] + source + ["--policy", "lru,fifo,optimal", "--capacity", "100,400", "--json"],
+        environment: Self.cleanEnvironment)
+      return run.output
+    }
+    #expect(try await hits(["--synthetic", spec]) == hits(["--trace", file.path]))
+    let misuse = try await Self.run(
+      ["simulate", "--synthetic", spec, "--write-trace", file.path, "--capacity", "5"],
+      environment: Self.cleanEnvironment)
+    #expect(misuse.status != 0)
+    #expect(misuse.error.contains("--write-trace only writes the trace"))
+  }
+
+  @Test(
     "--chart writes an SVG while --json keeps standard output pure; csv and arc files through the command",
     .enabled(if: binary != nil, "needs the cortado binary (swift build first)"))
   func chartAndFormats() async throws {

@@ -63,6 +63,20 @@ struct SyntheticTraceTests {
     #expect(sample[2000..<3000].allSatisfy { $0 >= 1000 && $0 < 1100 })
   }
 
+  @Test("phases chain generators, each with keys of its own and its own length")
+  func phases() throws {
+    let sample = try keys("phases:loop(keys=3)*4, zipf(keys=10,alpha=1.1)*50 ,scan(hot=5,scan=2,period=3)*10")
+    #expect(sample.count == 64)
+    let shift = SyntheticSpec.phaseKeyShift
+    #expect(Array(sample[0..<4]) == [0, 1, 2, 0])
+    #expect(sample[4..<54].allSatisfy { $0 >> shift == 1 && $0 & ((1 << shift) - 1) < 10 })
+    #expect(sample[54..<64].allSatisfy { $0 >> shift == 2 })
+    #expect(Array(sample[57..<59]) == [(2 << shift) | (1 << 40), (2 << shift) | (1 << 40) + 1])
+    let spec = try SyntheticSpec(parsing: "phases:zipf*1k,zipf*1k", seed: 5)
+    #expect(spec.phases.map(\.seed) == [5, 6], "phases of one generator differ unless seeded alike")
+    #expect(spec.length == 2_000)
+  }
+
   @Test("the canonical description parses back to the same specification")
   func roundTrip() throws {
     for kind in SyntheticSpec.Kind.allCases {
@@ -81,6 +95,13 @@ struct SyntheticTraceTests {
       ("loop:keys=0", "keys must be a positive integer"),
       ("zipf:alpha=-1", "alpha must be a number"),
       ("zipf:length", "'length' is not name=value"),
+      ("phases", "phases needs a list"),
+      ("phases:zipf(alpha=0.9)", "needs a request count"),
+      ("phases:zipf*0", "needs a request count"),
+      ("phases:zipf(alpha=0.9*5", "unbalanced '('"),
+      ("phases:zipf)*5", "unbalanced ')'"),
+      ("phases:phases*5", "unknown phase generator 'phases'"),
+      ("phases:loop(step=2)*5", "'loop' has no parameter 'step'"),
     ])
   func invalid(text: String, message: String) throws {
     let error = #expect(throws: TraceError.self) { try SyntheticSpec(parsing: text) }

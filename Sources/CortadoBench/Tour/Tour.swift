@@ -4,7 +4,7 @@
 package enum Tour {
   /// The traces of the tour: the built-in generators, shortened.
   package static func traces(seed: UInt64 = 1) -> [SyntheticSpec] {
-    SyntheticSpec.Kind.allCases.map { kind in
+    SyntheticSpec.Kind.generators.map { kind in
       var spec = SyntheticSpec.preset(kind, seed: seed)
       spec.length = 300_000
       if kind == .shift { spec.period = 50_000 }

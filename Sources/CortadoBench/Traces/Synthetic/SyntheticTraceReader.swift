@@ -8,14 +8,17 @@ package final class SyntheticTraceReader: TraceReader {
   private let zipf: ZipfDistribution?
   private var index = 0
   private var nextScanKey: UInt64 = 1 << 40  // far above any hot key
+  /// `phases`: the reader of the phase being generated, and its position.
+  private var phase: (reader: SyntheticTraceReader, position: Int)?
 
   init(spec: SyntheticSpec) {
     self.spec = spec
     generator = _SplitMix64(seed: spec.seed)
     switch spec.kind {
     case .zipf, .scan, .shift: zipf = ZipfDistribution(count: spec.keys, exponent: spec.alpha)
-    case .loop: zipf = nil
+    case .loop, .phases: zipf = nil
     }
+    if let first = spec.phases.first { phase = (first.makeReader(), 0) }
   }
 
   package var fractionRead: Double? { Double(index) / Double(spec.length) }
@@ -39,6 +42,16 @@ package final class SyntheticTraceReader: TraceReader {
     case .shift:
       let offset = UInt64(index / spec.period) * UInt64(spec.step)
       return TraceRequest(key: offset + UInt64(zipf!.sample(using: &generator) - 1))
+    case .phases:
+      while let (reader, position) = phase {
+        if var request = try reader.next() {
+          request.key |= UInt64(position) << SyntheticSpec.phaseKeyShift
+          return request
+        }
+        let following = position + 1
+        phase = following < spec.phases.count ? (spec.phases[following].makeReader(), following) : nil
+      }
+      return nil
     }
   }
 }
