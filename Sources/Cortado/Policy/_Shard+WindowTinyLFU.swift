@@ -12,18 +12,20 @@
 //   one-time keys cannot flush a popular working set (frequency).
 // - A hit in probation promotes the entry to protected; protected overflow is
 //   demoted back to probation.
-// - Admission jitter: a candidate with an estimated frequency of 6 or more is
-//   admitted with probability 1/128 even when it loses, so an attacker cannot
-//   keep a key out forever by inflating a victim's count (HashDoS).
+// - A victim that rejects a long run of warm candidates without being used is
+//   displaced anyway (`_AdmissionGuard`), so an attacker cannot keep newcomers
+//   out forever by inflating a victim's count (HashDoS), and loops, whose
+//   victims are used, keep their cached set.
 //
 // Capacity is counted in entries, or in cost units for a cache bounded only
 // by cost.
 //
-// The window's size adapts (hill climbing, as in Caffeine): after each sample
-// of requests, if the hit rate rose, the window keeps moving in the same
-// direction, otherwise it turns around; steps shrink as the rate settles and
-// restart when it jumps. Recency-heavy workloads (a shifting hot spot) grow the
-// window towards LRU's behaviour; frequency-heavy ones shrink it.
+// The window's size adapts to evidence of recency (`_WindowSizer`): when keys
+// the filter rejected come back soon after, markedly more often than evicted
+// victims do, the window grows towards LRU's behaviour (a moving hot spot);
+// without that evidence it returns to 1% (skewed, scanned and looping
+// workloads). A cache bounded only by cost keeps the hill climber (sizes in
+// cost units have no entry count to sample ghosts against).
 //
 // Hits are counted in the node (`_Links.pendingHits`, a byte that was padding)
 // and added to the sketch in one step when the node's popularity is consulted
@@ -49,7 +51,25 @@ extension _Shard {
     windowMaximum = Swift.max(maximum - main, Swift.min(1, maximum))
     protectedMaximum = Int((Double(maximum - windowMaximum) * _TinyLFUConstants.protectedShare).rounded(.down))
     sketch.configure(expectedEntries: tinyLFUWeighsByCost ? .max : maximum)
-    climber = _HillClimber(maximum: maximum)
+    admissionGuard.configure(maximum: maximum)
+    if tinyLFUWeighsByCost {
+      climber = _HillClimber(maximum: maximum)
+    } else {
+      sizer.configure(maximum: maximum, initialWindow: windowMaximum)
+    }
+  }
+
+  /// Applies the window sizer's decision when a sample of requests has ended.
+  @inlinable
+  mutating func sizeWindowIfSampled() {
+    guard let window = sizer.decision(requests: hitCount &+ missCount, window: windowMaximum) else { return }
+    let maximum = settings.maximumCount
+    windowMaximum = window
+    protectedMaximum = Int((Double(maximum - window) * _TinyLFUConstants.protectedShare).rounded(.down))
+    // A smaller main region: protected overflow goes to probation now; the
+    // main region's surplus is evicted as entries arrive. A smaller window:
+    // its overflow goes through the admission filter as entries arrive.
+    demoteProtectedOverflow()
   }
 
   /// Runs one hill-climbing step when a sample of requests is complete.
@@ -153,6 +173,7 @@ extension _Shard {
     listWeights[_List.window] += policyWeight(slot)
     sketch.ensureCapacity(count)
     sketch.increment(meta[Int(slot)].hash)
+    if sizer.isEnabled { sizer.inserted(meta[Int(slot)].hash) }
   }
 
   /// Adds the node's pending hits to the sketch.
@@ -201,10 +222,7 @@ extension _Shard {
     let candidateFrequency = sketch.frequency(meta[Int(candidate)].hash)
     let victimFrequency = sketch.frequency(meta[Int(victim)].hash)
     if candidateFrequency > victimFrequency { return true }
-    if candidateFrequency >= _TinyLFUConstants.jitterMinimumFrequency {
-      return rng.next() & _TinyLFUConstants.jitterMask == 0
-    }
-    return false
+    return admissionGuard.admitsLoser(candidateFrequency: candidateFrequency, victim: victim)
   }
 
   /// Restores the bounds after an insertion or a growing update: moves window
@@ -212,7 +230,7 @@ extension _Shard {
   /// whatever is still over budget.
   @inlinable
   mutating func tinyLFUEvict(now: Int64) {
-    climbIfSampled()
+    if sizer.isEnabled { sizeWindowIfSampled() } else { climbIfSampled() }
     while listWeights[_List.window] > windowMaximum {
       let candidate = listHeads[_List.window]
       if candidate < 0 { break }
@@ -223,8 +241,10 @@ extension _Shard {
         if victim == candidate { victim = listHeads[_List.protected] }
         if victim < 0 { break }
         if admit(candidate: candidate, victim: victim) {
+          if sizer.isEnabled { sizer.evictedFromMain(meta[Int(victim)].hash) }
           evict(victim, reason: .evicted, now: now)
         } else {
+          if sizer.isEnabled { sizer.rejected(meta[Int(candidate)].hash) }
           evict(candidate, reason: .evicted, now: now)
           break
         }
@@ -235,6 +255,13 @@ extension _Shard {
       if victim < 0 { victim = listHeads[_List.protected] }
       if victim < 0 { victim = listHeads[_List.window] }
       if victim < 0 { break }
+      if sizer.isEnabled {
+        if region(of: victim) == _List.window {
+          sizer.rejected(meta[Int(victim)].hash)
+        } else {
+          sizer.evictedFromMain(meta[Int(victim)].hash)
+        }
+      }
       evict(victim, reason: .evicted, now: now)
     }
   }

@@ -3,8 +3,8 @@
 enum _TinyLFUConstants {
   /// The main region's share of the capacity at start (the window gets the
   /// rest, at least one entry): 1% window is the starting point the
-  /// W-TinyLFU paper found best for frequency-skewed workloads; the hill
-  /// climber moves it from there.
+  /// W-TinyLFU paper found best for frequency-skewed workloads, and the
+  /// smallest window `_WindowSizer` returns to.
   @inlinable static var initialMainShare: Double { 0.99 }
 
   /// The protected region's share of the main region: 80% keeps entries hit
@@ -22,13 +22,57 @@ enum _TinyLFUConstants {
   /// behind while saving four counter updates on most hits.
   @inlinable static var pendingHitsFlushThreshold: UInt8 { 8 }
 
-  /// Sketch frequency from which a candidate that lost to the victim is
-  /// still admitted now and then: a hot candidate must not be shut out for
-  /// good by a victim that is just as hot (hash-flooding resistance, as in
-  /// Caffeine).
-  @inlinable static var jitterMinimumFrequency: Int { 6 }
+  /// Sketch frequency from which a losing candidate counts against a victim
+  /// (`_AdmissionGuard`): a candidate seen this often is warm, and a victim
+  /// that keeps outbidding warm candidates without being used is suspect.
+  /// Caffeine's threshold for its random admission, for the same reason.
+  @inlinable static var warmCandidateFrequency: Int { 6 }
 
-  /// The chance of that admission is 1 in (mask + 1) = 1 in 128: rare enough
-  /// not to disturb the policy, often enough to break a tie within a sample.
-  @inlinable static var jitterMask: UInt64 { 127 }
+  /// Warm candidates one victim may reject in a row, at least (the limit is
+  /// the stripe's capacity when larger): a used victim leaves probation long
+  /// before; a small cache still gets a bounded wait.
+  @inlinable static var minimumVictimRejections: Int { 128 }
+
+  /// Ghost table words per stripe, at most (16 KiB): enough sampled ghosts
+  /// for a stable estimate of return rates, a constant cost however large
+  /// the bound.
+  @inlinable static var ghostTableMaximum: Int { 4_096 }
+
+  /// The return horizon Δ, as a share of the capacity: a ghost counts as
+  /// evidence only if it came back within Δ of its region's turnover, i.e. if
+  /// moving Δ of capacity to that region would have made it a hit. 5% kept
+  /// the skewed traces within 0.1 point of a fixed window while still seeing
+  /// a moving hot spot (2% and 1% lost most of the signal; 15% and more grew
+  /// the window on plain Zipf traces).
+  @inlinable static var returnHorizonShare: Double { 0.05 }
+
+  /// Requests per window decision, at least (the capacity when larger): a
+  /// sample short enough to follow a hot spot that moves every few
+  /// capacities of requests, long enough to hold dozens of sampled returns.
+  @inlinable static var minimumSizingSample: Int { 1_000 }
+
+  /// The net advantage of the window's returns over the main region's, per
+  /// request, above which the window grows: 1 point. Stable skewed traces stay
+  /// under a tenth of that with a 1% window; moving hot spots show several
+  /// points (0.5 grew the window on some Zipf traces, 2 missed slower shifts).
+  @inlinable static var recencyRateThreshold: Double { 0.01 }
+
+  /// Below this share of the threshold the window shrinks back (between the
+  /// two, it holds): without a shrinking force a window grown during a recency
+  /// phase stayed large through a following loop (46% instead of 70% on the
+  /// `phases` trace at 2,500 entries).
+  @inlinable static var shrinkBelowShare: Double { 0.25 }
+
+  /// One window move, as a share of the capacity: Caffeine's climber step.
+  @inlinable static var windowStepShare: Double { 0.0625 }
+
+  /// A growing step is multiplied by the advantage over the threshold, up to
+  /// this factor: a strong, sudden recency signal (a hot spot that just
+  /// moved) then reaches LRU's shape in a few samples, not a dozen (0.5 to 1
+  /// point more on the moving hot spots, no change elsewhere).
+  @inlinable static var maximumStepScale: Double { 4 }
+
+  /// The main region's smallest share of the capacity when the window grows:
+  /// the admission filter keeps a foothold from which to grow back.
+  @inlinable static var minimumMainShare: Double { 0.01 }
 }

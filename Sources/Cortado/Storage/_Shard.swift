@@ -38,7 +38,7 @@ struct _Meta {
 
 /// What the eviction policy changes when an entry is used: its links in its
 /// policy list (also the free list), and W-TinyLFU's region and hits not yet
-/// added to the frequency sketch (see `WindowTinyLFU.swift`).
+/// added to the frequency sketch (see `_Shard+WindowTinyLFU.swift`).
 ///
 /// A separate array, never read by a shared lookup. In the node record these
 /// fields put every LRU move on cache lines that readers on the other core
@@ -214,6 +214,8 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   @usableFromInline var protectedMaximum: Int
   @usableFromInline var climber: _HillClimber
   @usableFromInline var sketch: _FrequencySketch
+  @usableFromInline var sizer: _WindowSizer
+  @usableFromInline var admissionGuard: _AdmissionGuard
   @usableFromInline var lfu: _LFUBuckets
   @usableFromInline var randomSlots: [Int32]
   @usableFromInline var rng: _SplitMix64
@@ -279,6 +281,8 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     protectedMaximum = 0
     climber = _HillClimber()
     sketch = _FrequencySketch()
+    sizer = _WindowSizer()
+    admissionGuard = _AdmissionGuard()
     lfu = _LFUBuckets()
     randomSlots = []
     rng = _SplitMix64(seed: settings.seed)
@@ -334,6 +338,7 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     costs?.deallocate()
     aux?.deallocate()
     sketch.destroy()
+    sizer.destroy()
   }
 
   // MARK: - Slots

@@ -91,16 +91,45 @@ struct FrequencySketchTests {
     }
   }
 
-  @Test func growingKeepsEveryEstimate() {
+  // A grown table starts empty: the small table's counts are mostly
+  // collisions, and copying them made every key look popular until the next
+  // aging (measured: 0.9 point of hit ratio lost at 100,000 entries).
+  @Test func growingStartsAfresh() {
     var sketch = _FrequencySketch()
-    sketch.configure(expectedEntries: 100_000)
+    sketch.configure(expectedEntries: 100_003)
     sketch.sampleSize = .max
     defer { sketch.destroy() }
     let before = sketch.words
     for hash in UInt32(0)..<300 { sketch.increment(hash &* 2_654_435_761, by: Int(hash % 16)) }
-    let estimates = (UInt32(0)..<300).map { sketch.frequency($0 &* 2_654_435_761) }
+    #expect((UInt32(0)..<300).contains { sketch.frequency($0 &* 2_654_435_761) > 0 })
     sketch.ensureCapacity(50_000)
-    #expect(sketch.words > before)
-    #expect((UInt32(0)..<300).map { sketch.frequency($0 &* 2_654_435_761) } == estimates)
+    #expect(sketch.words > before && sketch.words >= 50_000)
+    #expect((UInt32(0)..<300).allSatisfy { sketch.frequency($0 &* 2_654_435_761) == 0 })
+    #expect(sketch.additions == 0, "a new sample for the new table")
+    sketch.ensureCapacity(100_003)
+    #expect(sketch.words == 96_880, "31/32 of a word per expected entry, in whole 64-byte blocks, not a power of two")
+    #expect(sketch.coveredEntries == .max)
+  }
+
+  // Blocks are picked by a multiply-shift, so any block count works: no
+  // estimate falls below the truth, and every block gets keys.
+  @Test func anyBlockCountNeverUnderestimates() {
+    var sketch = _FrequencySketch()
+    sketch.configure(expectedEntries: 12_345)
+    sketch.ensureCapacity(12_345)
+    sketch.sampleSize = .max
+    defer { sketch.destroy() }
+    #expect(sketch.words == 11_960)
+    var generator = _SplitMix64(seed: 3)
+    var truth: [UInt32: Int] = [:]
+    for _ in 0..<20_000 {
+      let hash = UInt32(truncatingIfNeeded: generator.next() % 5_000)
+      truth[hash, default: 0] += 1
+      sketch.increment(hash)
+    }
+    for (hash, count) in truth { #expect(sketch.frequency(hash) >= Swift.min(count, 15)) }
+    var used = Set<Int>()
+    for hash in truth.keys { used.insert(sketch.counters(hash).0[0] / _FrequencySketch.blockWords) }
+    #expect(used.count > 1_000, "keys spread over the 1,495 blocks")
   }
 }

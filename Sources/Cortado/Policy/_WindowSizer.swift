@@ -1,0 +1,128 @@
+/// Sizes W-TinyLFU's admission window from evidence of recency.
+///
+/// The frequency filter protects the main region from one-time keys, but on a
+/// workload whose popular keys change (a moving hot spot, a recency phase) it
+/// keeps rejecting newly popular keys in favour of formerly popular ones
+/// until the sketch ages. The evidence is direct: a key the filter *rejected*
+/// that is inserted again within a short horizon (Δ = 5% of the capacity, on
+/// the window's clock of insertions) would have been a hit in a window larger
+/// by Δ; a main-region *victim* that comes back within Δ of the main region's
+/// evictions would have been a hit in a larger main region. ``_EvictionGhosts``
+/// remembers a sample of both.
+///
+/// Once per sample of requests (the capacity, at least 1,000) the sizer
+/// compares the two return rates, per request:
+/// - more than 1 point of requests in favour of the window: grow it by
+///   6.25% of the capacity, times the advantage in points up to 4 (up to all
+///   but 1%);
+/// - less than a quarter of that: shrink it by the same step (down to its
+///   initial 1%), so that without recency evidence the policy returns to the
+///   frequency-biased shape the W-TinyLFU paper found best;
+/// - in between: hold.
+///
+/// Rates, not counts, and a dead band: on a stable skewed workload a 1%
+/// window sees rejected keys return at a rate of a tenth of a point or less,
+/// and chasing that noise cost up to 2 points of hit ratio (measured, see
+/// docs/design.md); on a moving hot spot the rate is several points and the
+/// window grows in a few samples, where a hill climber on the hit rate needs
+/// dozens.
+@usableFromInline
+struct _WindowSizer {
+  @usableFromInline var ghosts = _EvictionGhosts()
+  /// Keys inserted into the window so far: the clock of rejected candidates.
+  @usableFromInline var insertions = 0
+  /// Victims evicted from the main region so far: the clock of their ghosts.
+  @usableFromInline var mainEvictions = 0
+  /// Returns within the horizon in the current sample, each counted
+  /// `ghosts.sampleRate` times.
+  @usableFromInline var windowReturns = 0
+  @usableFromInline var mainReturns = 0
+  /// The request count when the current sample began.
+  @usableFromInline var sampleStart = 0
+  @usableFromInline var horizon = 1
+  @usableFromInline var sampleRequests = Int.max
+  @usableFromInline var step = 1
+  @usableFromInline var floor = 1
+  @usableFromInline var ceiling = 1
+
+  @inlinable init() {}
+
+  /// Whether the sizer runs (caches bounded by count only).
+  @inlinable var isEnabled: Bool { ghosts.table != nil }
+
+  /// Prepares the sizer for a stripe of `maximum` entries whose window
+  /// starts at `initialWindow` entries.
+  @usableFromInline
+  mutating func configure(maximum: Int, initialWindow: Int) {
+    let share = { (fraction: Double) in Swift.max(1, Int(Double(maximum) * fraction)) }
+    horizon = share(_TinyLFUConstants.returnHorizonShare)
+    ghosts.configure(capacity: maximum, horizon: horizon)
+    sampleRequests = Swift.max(_TinyLFUConstants.minimumSizingSample, maximum)
+    step = share(_TinyLFUConstants.windowStepShare)
+    floor = initialWindow
+    ceiling = Swift.max(initialWindow, maximum - share(_TinyLFUConstants.minimumMainShare))
+    insertions = 0
+    mainEvictions = 0
+    windowReturns = 0
+    mainReturns = 0
+    sampleStart = 0
+  }
+
+  @usableFromInline
+  mutating func destroy() {
+    ghosts.destroy()
+  }
+
+  /// A candidate leaving the window lost to the victim and was evicted.
+  @inlinable
+  mutating func rejected(_ hash: UInt32) {
+    ghosts.record(hash, rejected: true, time: insertions)
+  }
+
+  /// A victim was evicted from the main region.
+  @inlinable
+  mutating func evictedFromMain(_ hash: UInt32) {
+    ghosts.record(hash, rejected: false, time: mainEvictions)
+    mainEvictions &+= 1
+  }
+
+  /// A key entered the window: counts it, and a quick return of a ghost.
+  @inlinable
+  mutating func inserted(_ hash: UInt32) {
+    insertions &+= 1
+    guard let ghost = ghosts.take(hash, windowTime: insertions, mainTime: mainEvictions), ghost.age <= horizon
+    else { return }
+    if ghost.rejected {
+      windowReturns &+= ghosts.sampleRate
+    } else {
+      mainReturns &+= ghosts.sampleRate
+    }
+  }
+
+  /// The window's new maximum when a sample of requests has ended and the
+  /// evidence says to move it, or `nil`. `requests` is the stripe's running
+  /// count of requests (hits and misses; it restarts when the statistics are
+  /// reset).
+  @inlinable
+  mutating func decision(requests: Int, window: Int) -> Int? {
+    let elapsed = requests &- sampleStart
+    if elapsed < 0 {  // statistics were reset
+      sampleStart = requests
+      return nil
+    }
+    guard elapsed >= sampleRequests else { return nil }
+    let advantage = Double(windowReturns &- mainReturns) / Double(elapsed)
+    sampleStart = requests
+    windowReturns = 0
+    mainReturns = 0
+    if advantage > _TinyLFUConstants.recencyRateThreshold {
+      let scale = Swift.min(_TinyLFUConstants.maximumStepScale, advantage / _TinyLFUConstants.recencyRateThreshold)
+      let scaled = Int(Double(step) * scale)
+      return Swift.min(ceiling, window + Swift.max(step, scaled))
+    }
+    if advantage < _TinyLFUConstants.recencyRateThreshold * _TinyLFUConstants.shrinkBelowShare {
+      return window > floor ? Swift.max(floor, window - step) : nil
+    }
+    return nil
+  }
+}

@@ -1,0 +1,76 @@
+import Testing
+
+@testable import Cortado
+
+/// The ghost sample on its own: what it remembers, for how long, and which keys.
+@Suite("Component: the eviction ghosts")
+struct EvictionGhostsTests {
+  @Test func aGhostComesBackOnceWithItsReasonAndAge() {
+    var ghosts = _EvictionGhosts()
+    ghosts.configure(capacity: 100, horizon: 5)
+    defer { ghosts.destroy() }
+    #expect(ghosts.sampleRate == 1, "a small stripe remembers every key")
+    #expect(ghosts.timeShift == 0)
+    ghosts.record(7, rejected: true, time: 40)
+    ghosts.record(9, rejected: false, time: 3)
+    let rejected = ghosts.take(7, windowTime: 45, mainTime: 1_000)
+    #expect(rejected?.rejected == true)
+    #expect(rejected?.age == 5, "a rejected candidate ages on the window's clock")
+    let victim = ghosts.take(9, windowTime: 1_000, mainTime: 10)
+    #expect(victim?.rejected == false)
+    #expect(victim?.age == 7, "a victim ages on the main region's clock")
+    #expect(ghosts.take(7, windowTime: 50, mainTime: 0) == nil, "taken once, then forgotten")
+    #expect(ghosts.take(8, windowTime: 50, mainTime: 0) == nil, "never recorded")
+  }
+
+  @Test func agesWrapAroundTheClock() {
+    var ghosts = _EvictionGhosts()
+    ghosts.configure(capacity: 16, horizon: 1)
+    defer { ghosts.destroy() }
+    let late = Int(_EvictionGhosts.timeMask) - 1
+    ghosts.record(1, rejected: true, time: late)
+    #expect(ghosts.take(1, windowTime: late + 5, mainTime: 0)?.age == 5)
+  }
+
+  @Test func aNewerGhostReplacesAnOlderOneInItsWord() {
+    var ghosts = _EvictionGhosts()
+    ghosts.configure(capacity: 16, horizon: 1)
+    defer { ghosts.destroy() }
+    let hashes = (UInt32(0)..<1_000)
+    for hash in hashes { ghosts.record(hash, rejected: true, time: Int(hash)) }
+    let remembered = hashes.filter { ghosts.take($0, windowTime: 1_000, mainTime: 0) != nil }
+    #expect(remembered.count <= 16, "one word per ghost, 16 words")
+    #expect(remembered.count >= 8)
+    #expect(remembered.allSatisfy { $0 >= 900 }, "the newest survive")
+  }
+
+  @Test func aLargeStripeSamplesAFixedShareOfKeysAndCoarsensTime() {
+    var ghosts = _EvictionGhosts()
+    // 2^20 entries, horizon 52,428: 4,096 words for 131,072 departures.
+    ghosts.configure(capacity: 1 << 20, horizon: 52_428)
+    defer { ghosts.destroy() }
+    #expect(ghosts.sampleRate == 32)
+    #expect(ghosts.timeShift == 10, "about 64 time units per horizon")
+    var sampled = 0
+    for hash in UInt32(0)..<200_000 {
+      ghosts.record(hash, rejected: false, time: 5_000)
+      if let ghost = ghosts.take(hash, windowTime: 0, mainTime: 5_000 + 3_000) {
+        sampled += 1
+        #expect(ghost.age == 3_072, "ages to the time unit")
+      }
+    }
+    // 1 in 32 of 200,000 keys: about 6,250.
+    #expect((5_500...7_000).contains(sampled))
+  }
+
+  @Test func theTableCostsAQuarterBytePerEntry() {
+    var ghosts = _EvictionGhosts()
+    defer { ghosts.destroy() }
+    for capacity in [1_000, 10_000, 65_536] {
+      ghosts.configure(capacity: capacity, horizon: capacity / 20)
+      #expect(Int(ghosts.mask + 1) * 4 <= capacity / 4)
+    }
+    ghosts.configure(capacity: 10, horizon: 1)
+    #expect(ghosts.mask + 1 == 16, "at least 16 words")
+  }
+}
