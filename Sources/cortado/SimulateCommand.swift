@@ -82,6 +82,9 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "Seed of synthetic traces and of the random policy.")
   var seed: UInt64 = 1
 
+  @Option(help: "Stripes of each Cortado cache (1: one policy orders every entry).")
+  var stripes = 1
+
   @Option(help: "Replay only the first N requests.")
   var limit: Int?
 
@@ -114,6 +117,9 @@ struct SimulateCommand: ParsableCommand {
     if let sizeColumn, sizeColumn < 1 { throw ValidationError("--size-column counts from 1 (got \(sizeColumn))") }
     if let limit, limit < 1 { throw ValidationError("--limit must be positive (got \(limit))") }
     if json && markdown { throw ValidationError("give --json or --markdown, not both") }
+    if stripes < 1 || stripes > 1 << 16 {
+      throw ValidationError("--stripes must be between 1 and 65536 (got \(stripes))")
+    }
     if writeTrace != nil
       && (json || markdown || chart != nil || policy != nil || capacity != nil
         || capacityFraction != nil || weighted)
@@ -137,9 +143,10 @@ struct SimulateCommand: ParsableCommand {
     var capacities: CapacityPlan?
     if let capacity { capacities = try CapacityPlan.parseCounts(capacity) }
     if let capacityFraction { capacities = try CapacityPlan.parseFractions(capacityFraction) }
-    let configuration = SimulationConfiguration(
+    var configuration = SimulationConfiguration(
       source: source, policies: try SimulatedPolicy.parseList(policy, seed: seed),
       capacities: capacities, weighted: weighted, limit: limit)
+    configuration.stripes = stripes
 
     let report = try Simulator.run(configuration, progress: ProgressBar())
     if let chart {

@@ -11,8 +11,15 @@ struct TourCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Where to write the hit-ratio chart.", valueName: "path.svg"))
   var chart = "cortado-tour.svg"
 
+  @Option(
+    name: .customLong("caffeine-jar"),
+    help: ArgumentHelp(
+      "Add Caffeine's row to each table (needs java; run from the package's root).", valueName: "path.jar"))
+  var caffeineJar: String?
+
   func run() throws {
-    try Tour.run(chartPath: chart, progress: ProgressBar()) { section in
+    let caffeine = try caffeineJar.map { try CaffeinePeer(jar: $0) }
+    try Tour.run(chartPath: chart, caffeine: caffeine, progress: ProgressBar()) { section in
       print(section, terminator: "")
     }
   }

@@ -92,6 +92,7 @@ struct DeterminismTests {
       (["simulate", "--synthetic", "zipf", "--capacity", "100,0"], "capacity must be a positive number, got '0'"),
       (["simulate", "--synthetic", "zipf", "--policy", "lru,clock"], "unknown policy 'clock'"),
       (["simulate", "--trace", "/tmp", "--format", "parquet"], "unknown trace format 'parquet'"),
+      (["simulate", "--synthetic", "zipf", "--stripes", "0"], "--stripes must be between 1 and 65536 (got 0)"),
     ])
   func errors(arguments: [String], message: String) async throws {
     let result = try await Self.run(arguments, environment: Self.cleanEnvironment)

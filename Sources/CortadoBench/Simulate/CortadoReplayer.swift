@@ -3,8 +3,8 @@ import Cortado
 /// Replays a trace through a real ``Cortado/Cache``, read-through: every
 /// request is a get, and a miss inserts the key.
 ///
-/// The cache has one stripe (so its policy orders every entry, as a
-/// simulator's would) and no background sweeper (there is no expiry, and a
+/// The cache has one stripe unless asked for more (so its policy orders every
+/// entry, as a simulator's would) and no background sweeper (there is no expiry, and a
 /// sweeper thread would only add noise).
 final class CortadoReplayer: Replayer {
   private let cache: Cache<UInt64, UInt64>
@@ -12,7 +12,7 @@ final class CortadoReplayer: Replayer {
 
   /// - Parameter weighted: when true, `capacity` bounds the total of the
   ///   requests' sizes rather than the number of entries.
-  init(policy: EvictionPolicy, capacity: Int, weighted: Bool) throws {
+  init(policy: EvictionPolicy, capacity: Int, weighted: Bool, stripes: Int = 1) throws {
     var configuration = Cache<UInt64, UInt64>.Configuration(evictionPolicy: policy)
     if weighted {
       configuration.maximumCost = capacity
@@ -20,7 +20,7 @@ final class CortadoReplayer: Replayer {
     } else {
       configuration.maximumCount = capacity
     }
-    configuration.stripeCount = 1
+    configuration.stripeCount = stripes
     configuration.sweepsExpiredEntries = false
     cache = try Cache(configuration: configuration)
   }

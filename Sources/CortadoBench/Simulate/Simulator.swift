@@ -18,6 +18,10 @@ package struct SimulationConfiguration: Sendable {
   /// `1` replays cells one after another on the calling thread; anything
   /// else (or `nil`) spreads them over every processor.
   package var parallelism: Int?
+  /// Stripes of each Cortado cache: 1 (the default) lets the policy order
+  /// every entry, as a simulator's would; more shows what striping, which
+  /// splits the capacity and the policy's view between stripes, costs.
+  package var stripes: Int = 1
 
   /// Creates a configuration.
   package init(
@@ -79,7 +83,9 @@ package enum Simulator {
         let replayer: any Replayer
         switch policy {
         case .cortado(let evictionPolicy):
-          replayer = try CortadoReplayer(policy: evictionPolicy, capacity: capacity, weighted: configuration.weighted)
+          replayer = try CortadoReplayer(
+            policy: evictionPolicy, capacity: capacity, weighted: configuration.weighted, stripes: configuration.stripes
+          )
         case .optimal:
           replayer = OptimalReplayer(capacity: capacity, weighted: configuration.weighted, nextUse: profile!.nextUse!)
         }

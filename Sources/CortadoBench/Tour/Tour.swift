@@ -23,9 +23,17 @@ package enum Tour {
     return configuration
   }
 
+  /// How to add Caffeine to the tables (printed when it is not there).
+  package static let caffeineHint =
+    "To compare with Caffeine 2.6.2: apt-get install -y libcaffeine-java, then run"
+    + " `cortado tour --caffeine-jar /usr/share/java/caffeine-2.6.2.jar` from the package's root.\n"
+
   /// Runs the tour, handing each finished section to `output` as it is
-  /// ready; writes the chart to `chartPath`.
-  package static func run(chartPath: String, progress: ProgressBar, output: (String) -> Void) throws {
+  /// ready; writes the chart to `chartPath`. With `caffeine`, each table
+  /// gains Caffeine's row.
+  package static func run(
+    chartPath: String, caffeine: CaffeinePeer? = nil, progress: ProgressBar, output: (String) -> Void
+  ) throws {
     output(
       """
       Cortado tour: hit ratios of every policy on four built-in synthetic traces,
@@ -38,12 +46,17 @@ package enum Tour {
     for spec in traces() {
       let configuration = SimulationConfiguration(
         source: .synthetic(spec), policies: SimulatedPolicy.all(seed: spec.seed))
-      let report = try Simulator.run(configuration, progress: progress)
+      var report = try Simulator.run(configuration, progress: progress)
+      if let caffeine {
+        report.results += try caffeine.results(.synthetic(spec), capacities: report.capacities)
+        report.policies.append(CaffeinePeer.label)
+      }
       output(SimulationOutput.table(report) + "\n")
       panels.append(ChartPanel(report: report))
     }
     try TextFile.write(HitRatioChart.svg(panels: panels, title: "Cortado hit ratio vs capacity (tour)"), to: chartPath)
-    output("Chart written to \(chartPath)\n\n")
+    output("Chart written to \(chartPath)\n")
+    output(caffeine == nil ? caffeineHint + "\n" : "\n")
 
     let report = try Benchmark.run(benchConfiguration(), progress: progress)
     output(BenchOutput.text(report))
