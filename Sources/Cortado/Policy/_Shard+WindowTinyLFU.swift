@@ -173,7 +173,11 @@ extension _Shard {
     listWeights[_List.window] += policyWeight(slot)
     sketch.ensureCapacity(count)
     sketch.increment(meta[Int(slot)].hash)
-    if sizer.isEnabled { sizer.inserted(meta[Int(slot)].hash) }
+    if sizer.isEnabled {
+      let requests = hitCount &+ missCount
+      links[Int(slot)].windowUse = sizer.useStamp(requests)
+      sizer.inserted(meta[Int(slot)].hash, requests: requests)
+    }
   }
 
   /// Adds the node's pending hits to the sketch.
@@ -193,6 +197,7 @@ extension _Shard {
     if hits >= _TinyLFUConstants.pendingHitsFlushThreshold { flushHits(slot) }
     switch region(of: slot) {
     case _List.window:
+      if sizer.isEnabled { links[Int(slot)].windowUse = sizer.useStamp(hitCount &+ missCount) }
       listMoveToTail(_List.window, slot)
     case _List.probation:
       let weight = policyWeight(slot)
@@ -241,10 +246,13 @@ extension _Shard {
         if victim == candidate { victim = listHeads[_List.protected] }
         if victim < 0 { break }
         if admit(candidate: candidate, victim: victim) {
-          if sizer.isEnabled { sizer.evictedFromMain(meta[Int(victim)].hash) }
+          if sizer.isEnabled { sizer.evictedFromMain(meta[Int(victim)].hash, requests: hitCount &+ missCount) }
           evict(victim, reason: .evicted, now: now)
         } else {
-          if sizer.isEnabled { sizer.rejected(meta[Int(candidate)].hash) }
+          if sizer.isEnabled {
+            sizer.rejected(
+              meta[Int(candidate)].hash, requests: hitCount &+ missCount, lastUse: links[Int(candidate)].windowUse)
+          }
           evict(candidate, reason: .evicted, now: now)
           break
         }
@@ -257,9 +265,10 @@ extension _Shard {
       if victim < 0 { break }
       if sizer.isEnabled {
         if region(of: victim) == _List.window {
-          sizer.rejected(meta[Int(victim)].hash)
+          sizer.rejected(
+            meta[Int(victim)].hash, requests: hitCount &+ missCount, lastUse: links[Int(victim)].windowUse)
         } else {
-          sizer.evictedFromMain(meta[Int(victim)].hash)
+          sizer.evictedFromMain(meta[Int(victim)].hash, requests: hitCount &+ missCount)
         }
       }
       evict(victim, reason: .evicted, now: now)

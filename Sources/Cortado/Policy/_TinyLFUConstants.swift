@@ -33,7 +33,7 @@ enum _TinyLFUConstants {
   /// before; a small cache still gets a bounded wait.
   @inlinable static var minimumVictimRejections: Int { 128 }
 
-  /// Ghost table words per stripe, at most (16 KiB): enough sampled ghosts
+  /// Ghost table words per stripe, at most (32 KiB): enough sampled ghosts
   /// for a stable estimate of return rates, a constant cost however large
   /// the bound.
   @inlinable static var ghostTableMaximum: Int { 4_096 }

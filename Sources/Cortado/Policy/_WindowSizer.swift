@@ -40,6 +40,7 @@ struct _WindowSizer {
   /// The request count when the current sample began.
   @usableFromInline var sampleStart = 0
   @usableFromInline var horizon = 1
+  @usableFromInline var maximum = 0
   @usableFromInline var sampleRequests = Int.max
   @usableFromInline var step = 1
   @usableFromInline var floor = 1
@@ -57,6 +58,7 @@ struct _WindowSizer {
     let share = { (fraction: Double) in Swift.max(1, Int(Double(maximum) * fraction)) }
     horizon = share(_TinyLFUConstants.returnHorizonShare)
     ghosts.configure(capacity: maximum, horizon: horizon)
+    self.maximum = maximum
     sampleRequests = Swift.max(_TinyLFUConstants.minimumSizingSample, maximum)
     step = share(_TinyLFUConstants.windowStepShare)
     floor = initialWindow
@@ -73,26 +75,43 @@ struct _WindowSizer {
     ghosts.destroy()
   }
 
-  /// A candidate leaving the window lost to the victim and was evicted.
+  /// The stripe's request count in the units of `_Links.windowUse`.
   @inlinable
-  mutating func rejected(_ hash: UInt32) {
-    ghosts.record(hash, rejected: true, time: insertions)
+  func useStamp(_ requests: Int) -> UInt16 {
+    UInt16(truncatingIfNeeded: requests >> ghosts.requestShift)
+  }
+
+  /// A candidate leaving the window lost to the victim and was evicted;
+  /// `requests` is the stripe's request count, `lastUse` its stamp of the
+  /// candidate's last use.
+  @inlinable
+  mutating func rejected(_ hash: UInt32, requests: Int, lastUse: UInt16) {
+    let idle = Int(useStamp(requests) &- lastUse) << ghosts.requestShift
+    ghosts.record(hash, rejected: true, time: insertions, request: requests &- idle)
   }
 
   /// A victim was evicted from the main region.
   @inlinable
-  mutating func evictedFromMain(_ hash: UInt32) {
-    ghosts.record(hash, rejected: false, time: mainEvictions)
+  mutating func evictedFromMain(_ hash: UInt32, requests: Int) {
+    ghosts.record(hash, rejected: false, time: mainEvictions, request: requests)
     mainEvictions &+= 1
   }
 
-  /// A key entered the window: counts it, and a quick return of a ghost.
+  /// A key entered the window: counts it, and a quick return of a ghost. A
+  /// rejected key counts only if it came back within `maximum` requests of
+  /// its last use (an LRU cache of this size would have kept it): one that
+  /// took longer (a loop a little longer than the cache) could be kept only
+  /// by the main region, and growing the window would lose the main
+  /// region's hits to catch it.
   @inlinable
-  mutating func inserted(_ hash: UInt32) {
+  mutating func inserted(_ hash: UInt32, requests: Int) {
     insertions &+= 1
-    guard let ghost = ghosts.take(hash, windowTime: insertions, mainTime: mainEvictions), ghost.age <= horizon
+    guard
+      let ghost = ghosts.take(hash, windowTime: insertions, mainTime: mainEvictions, request: requests),
+      ghost.age <= horizon
     else { return }
     if ghost.rejected {
+      guard ghost.requests <= maximum else { return }
       windowReturns &+= ghosts.sampleRate
     } else {
       mainReturns &+= ghosts.sampleRate

@@ -51,6 +51,10 @@ struct _Links {
   @usableFromInline var pendingHits: UInt8
   /// W-TinyLFU's region: 0 window, 1 probation, 2 protected.
   @usableFromInline var region: UInt8
+  /// W-TinyLFU: when the entry was last used while in the window, on the
+  /// stripe's request count in `_WindowSizer` units (wrapping). Lives in
+  /// what was padding.
+  @usableFromInline var windowUse: UInt16
 
   @inlinable
   init() {
@@ -58,6 +62,7 @@ struct _Links {
     next = -1
     pendingHits = 0
     region = 0
+    windowUse = 0
   }
 }
 

@@ -8,20 +8,22 @@ import Testing
 struct WindowSizerTests {
   /// A sizer for 1,000 entries with a 10-entry window: horizon 50, step 62,
   /// samples of 1,000 requests, ceiling 990; its ghosts remember every key
-  /// (a stripe this small samples 1 in 4, which these counts would not show).
+  /// (a stripe this small samples 1 in 8, which these counts would not show).
   func makeSizer() -> _WindowSizer {
     var sizer = _WindowSizer()
     sizer.configure(maximum: 1_000, initialWindow: 10)
     sizer.ghosts.configure(capacity: 1 << 16, horizon: 50)
+    sizer.ghosts.requestShift = 0  // request ages to the request
     return sizer
   }
 
-  /// `count` keys rejected and inserted again `after` insertions later.
-  func rejectAndReturn(_ sizer: inout _WindowSizer, count: Int, after: Int, from first: UInt32 = 0) {
-    for key in first..<first + UInt32(count) {
-      sizer.rejected(key)
+  /// `count` keys rejected and inserted again `after` insertions and
+  /// `requests` requests after their last use.
+  func rejectAndReturn(_ sizer: inout _WindowSizer, count: Int, after: Int, requests: Int = 100) {
+    for key in UInt32(0)..<UInt32(count) {
+      sizer.rejected(key, requests: 10_000, lastUse: sizer.useStamp(10_000))
       for _ in 0..<after { sizer.insertions &+= 1 }
-      sizer.inserted(key)
+      sizer.inserted(key, requests: 10_000 + requests)
     }
   }
 
@@ -29,7 +31,7 @@ struct WindowSizerTests {
     var sizer = _WindowSizer()
     sizer.configure(maximum: 1_000, initialWindow: 10)
     defer { sizer.destroy() }
-    #expect(sizer.ghosts.sampleRate == 4 && sizer.ghosts.mask == 31, "32 words for 128 departures in the horizon")
+    #expect(sizer.ghosts.sampleRate == 8 && sizer.ghosts.mask == 15, "16 words for 128 departures in the horizon")
     #expect(sizer.isEnabled)
     #expect(sizer.horizon == 50 && sizer.step == 62 && sizer.sampleRequests == 1_000)
     #expect(sizer.floor == 10 && sizer.ceiling == 990)
@@ -54,13 +56,37 @@ struct WindowSizerTests {
     #expect(sizer.decision(requests: 1_000, window: 10) == nil, "at the floor already")
   }
 
+  // A loop a little longer than the cache: a rejected key comes back after
+  // few insertions (nearly every request hits) but more requests after its
+  // last use than the cache holds entries. Only the main region could keep
+  // it, so it is no reason to grow the window (which took a loop of 5,000
+  // keys in 4,900 entries from 94% to 16%).
+  @Test func aKeyNoLRUOfThisSizeCouldKeepIsNotEvidence() {
+    var sizer = makeSizer()
+    defer { sizer.destroy() }
+    rejectAndReturn(&sizer, count: 30, after: 2, requests: 1_001)
+    #expect(sizer.windowReturns == 0)
+    rejectAndReturn(&sizer, count: 30, after: 2, requests: 1_000)
+    #expect(sizer.windowReturns == 30)
+  }
+
+  @Test func theLastUseIsTheWindowsStamp() {
+    var sizer = makeSizer()
+    defer { sizer.destroy() }
+    // Inserted at request 10,000, rejected at 10,900, back at 11,050: 1,050
+    // requests after its last use, although only 150 after it left.
+    sizer.rejected(1, requests: 10_900, lastUse: sizer.useStamp(10_000))
+    sizer.inserted(1, requests: 11_050)
+    #expect(sizer.windowReturns == 0)
+  }
+
   @Test func victimsComingBackCountAgainstTheWindow() {
     var sizer = makeSizer()
     defer { sizer.destroy() }
     rejectAndReturn(&sizer, count: 30, after: 1)
     for key in UInt32(100)..<125 {
-      sizer.evictedFromMain(key)
-      sizer.inserted(key)
+      sizer.evictedFromMain(key, requests: 0)
+      sizer.inserted(key, requests: 0)
     }
     #expect(sizer.mainReturns == 25)
     // Net 5 returns in 1,000 requests: 0.5 point, inside the dead band.
