@@ -197,7 +197,6 @@ extension _Shard {
     if hits >= _TinyLFUConstants.pendingHitsFlushThreshold { flushHits(slot) }
     switch region(of: slot) {
     case _List.window:
-      if sizer.isEnabled { links[Int(slot)].windowUse = sizer.useStamp(hitCount &+ missCount) }
       listMoveToTail(_List.window, slot)
     case _List.probation:
       let weight = policyWeight(slot)

@@ -99,7 +99,8 @@ struct _WindowSizer {
 
   /// A key entered the window: counts it, and a quick return of a ghost. A
   /// rejected key counts only if it came back within `maximum` requests of
-  /// its last use (an LRU cache of this size would have kept it): one that
+  /// entering the window (then an LRU cache of this size would have kept
+  /// it; a hit in the window only makes the true distance shorter): one that
   /// took longer (a loop a little longer than the cache) could be kept only
   /// by the main region, and growing the window would lose the main
   /// region's hits to catch it.
