@@ -9,9 +9,8 @@
 /// clock (23 bits, in units of `1 << requestShift` requests). Only departures
 /// within the return horizon matter, so the table is sized for those: a
 /// thirty-second of the capacity rounded down to a power of two (at most a
-/// quarter byte per entry, which keeps the sketch and the ghosts together
-/// within 8 bytes per entry), from 16 to `_TinyLFUConstants.ghostTableMaximum`
-/// words. When that is smaller than the departures within the horizon, only
+/// quarter byte per entry, next to the sketch's 5 bytes), from 16 to
+/// `_TinyLFUConstants.ghostTableMaximum` words. When that is smaller than the departures within the horizon, only
 /// keys whose hash falls in a 1-in-`sampleRate` sample are remembered
 /// (spatial sampling, as in SHARDS), and each sampled return stands for
 /// `sampleRate` returns. A newer ghost overwrites an older one in its word; a
