@@ -7,8 +7,9 @@
 /// that is inserted again within a short horizon (Δ = 5% of the capacity, on
 /// the window's clock of insertions) would have been a hit in a window larger
 /// by Δ; a main-region *victim* that comes back within Δ of the main region's
-/// evictions would have been a hit in a larger main region. ``_EvictionGhosts``
-/// remembers a sample of both.
+/// evictions would have been a hit in a larger main region. A rejected key
+/// counts only if it also came back within `capacity` requests of entering
+/// the window (see `inserted`). ``_EvictionGhosts`` remembers a sample of both.
 ///
 /// Once per sample of requests (the capacity, at least 1,000) the sizer
 /// compares the two return rates, per request:
