@@ -8,7 +8,8 @@
 /// in units of `1 << timeShift` departures) and when on the stripe's request
 /// clock (23 bits, in units of `1 << requestShift` requests). Only departures
 /// within the return horizon matter, so the table is sized for those: a
-/// thirty-second of the capacity rounded down to a power of two (at most a
+/// thirty-second of the entries held (it grows as the stripe fills, up to the
+/// capacity's), rounded down to a power of two (at most a
 /// quarter byte per entry, next to the sketch's 5 bytes), from 16 to
 /// `_TinyLFUConstants.ghostTableMaximum` words. When that is smaller than the departures within the horizon, only
 /// keys whose hash falls in a 1-in-`sampleRate` sample are remembered
@@ -27,6 +28,15 @@ struct _EvictionGhosts {
   @usableFromInline var timeShift: Int = 0
   /// Requests per stored request-time unit: about 1,024 units per capacity.
   @usableFromInline var requestShift: Int = 0
+  /// The table's size for the full capacity, and the departures within the
+  /// horizon (a power of two): the table grows towards the first as the
+  /// stripe fills, and samples so as to cover the second.
+  @usableFromInline var finalSize = 16
+  @usableFromInline var departures = 1
+  /// Entries the current table is sized for (`Int.max` at its final size):
+  /// the stripe grows it when it holds more, so that an empty cache with a
+  /// huge bound costs 128 bytes per stripe, not 32 KiB.
+  @usableFromInline var coveredEntries = 0
 
   /// Bit set in a word for a rejected candidate (clear: a main-region victim).
   @usableFromInline static let rejectedBit: UInt64 = 1 << 47
@@ -43,21 +53,41 @@ struct _EvictionGhosts {
   /// of `horizon` departures, forgetting every ghost.
   @usableFromInline
   mutating func configure(capacity: Int, horizon: Int) {
-    destroy()
     let share = Swift.max(capacity / 32, 1)
-    let size = Swift.min(
+    finalSize = Swift.min(
       Swift.max(16, 1 << (Int.bitWidth - 1 - share.leadingZeroBitCount)), _TinyLFUConstants.ghostTableMaximum)
     // Up to two departures (one of each kind) per unit of horizon.
-    let departures = _nextPowerOfTwo(Swift.max(2 * horizon, 1))
-    let rate = Swift.max(1, departures / size)
+    departures = _nextPowerOfTwo(Swift.max(2 * horizon, 1))
+    allocate(size: 16)
+    timeShift = Swift.max(0, (Int.bitWidth - Swift.max(horizon, 1).leadingZeroBitCount) - 6)
+    requestShift = Swift.max(0, (Int.bitWidth - Swift.max(capacity, 1).leadingZeroBitCount) - 10)
+  }
+
+  @usableFromInline
+  mutating func allocate(size: Int) {
+    destroy()
     let pointer = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
     pointer.initialize(repeating: 0, count: size)
     table = pointer
     mask = UInt64(size - 1)
+    let rate = Swift.max(1, departures / size)
     sampleRate = rate
     sampleMask = UInt64(rate - 1)
-    timeShift = Swift.max(0, (Int.bitWidth - Swift.max(horizon, 1).leadingZeroBitCount) - 6)
-    requestShift = Swift.max(0, (Int.bitWidth - Swift.max(capacity, 1).leadingZeroBitCount) - 10)
+    coveredEntries = size >= finalSize ? .max : size * 32
+  }
+
+  /// Grows the table (forgetting its ghosts) when the stripe holds more
+  /// entries than it covers.
+  @inlinable @inline(__always)
+  mutating func ensureCapacity(_ entries: Int) {
+    if _slowPath(entries > coveredEntries) { grow(toCover: entries) }
+  }
+
+  @usableFromInline
+  mutating func grow(toCover entries: Int) {
+    var size = Int(mask + 1) * 2
+    while size * 32 < entries && size < finalSize { size <<= 1 }
+    allocate(size: Swift.min(size, finalSize))
   }
 
   @usableFromInline

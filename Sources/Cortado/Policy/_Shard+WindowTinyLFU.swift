@@ -174,6 +174,7 @@ extension _Shard {
     sketch.ensureCapacity(count)
     sketch.increment(meta[Int(slot)].hash)
     if sizer.isEnabled {
+      sizer.ghosts.ensureCapacity(count)
       let requests = hitCount &+ missCount
       links[Int(slot)].windowUse = sizer.useStamp(requests)
       sizer.inserted(meta[Int(slot)].hash, requests: requests)

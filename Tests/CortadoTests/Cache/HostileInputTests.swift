@@ -14,8 +14,13 @@ struct HostileInputTests {
   func hugeBoundsAreLazy(_ bound: Int) {
     let cache = makeCache(Int.self, Int.self, maximumCount: bound, clock: clock, stripes: nil)
     var sketchBytes = 0
-    cache.core.forEachShard { shard, _ in sketchBytes += shard.pointee.sketch.words * 8 }
+    var ghostBytes = 0
+    cache.core.forEachShard { shard, _ in
+      sketchBytes += shard.pointee.sketch.words * 8
+      ghostBytes += Int(shard.pointee.sizer.ghosts.mask + 1) * 8
+    }
     #expect(sketchBytes <= cache.stripeCount * 64, "one 64-byte block per stripe until the cache fills")
+    #expect(ghostBytes <= cache.stripeCount * 128, "16 ghost words per stripe until the cache fills")
     for key in 0..<10_000 { cache[key] = key }
     sketchBytes = 0
     cache.core.forEachShard { shard, _ in sketchBytes += shard.pointee.sketch.words * 8 }

@@ -52,6 +52,9 @@ struct EvictionGhostsTests {
     // 2^20 entries, horizon 52,428: 4,096 words for 131,072 departures.
     ghosts.configure(capacity: 1 << 20, horizon: 52_428)
     defer { ghosts.destroy() }
+    #expect(ghosts.mask + 1 == 16, "16 words until the stripe fills")
+    ghosts.ensureCapacity(1 << 20)
+    #expect(ghosts.mask + 1 == 4_096)
     #expect(ghosts.sampleRate == 32)
     #expect(ghosts.timeShift == 10, "about 64 time units per horizon")
     #expect(ghosts.requestShift == 11, "about 1,024 request units per capacity")
@@ -73,7 +76,11 @@ struct EvictionGhostsTests {
     defer { ghosts.destroy() }
     for capacity in [1_000, 10_000, 65_536] {
       ghosts.configure(capacity: capacity, horizon: capacity / 20)
+      ghosts.ensureCapacity(capacity / 2)
+      #expect(Int(ghosts.mask + 1) * 8 <= capacity / 2 / 2, "while filling, at most twice that per entry held")
+      ghosts.ensureCapacity(capacity)
       #expect(Int(ghosts.mask + 1) * 8 <= capacity / 4)
+      #expect(ghosts.coveredEntries == .max)
     }
     ghosts.configure(capacity: 10, horizon: 1)
     #expect(ghosts.mask + 1 == 16, "at least 16 words")

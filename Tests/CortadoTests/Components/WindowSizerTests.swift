@@ -13,6 +13,7 @@ struct WindowSizerTests {
     var sizer = _WindowSizer()
     sizer.configure(maximum: 1_000, initialWindow: 10)
     sizer.ghosts.configure(capacity: 1 << 16, horizon: 50)
+    sizer.ghosts.ensureCapacity(1 << 16)
     sizer.ghosts.requestShift = 0  // request ages to the request
     return sizer
   }
