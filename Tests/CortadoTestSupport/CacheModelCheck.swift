@@ -94,7 +94,9 @@ package enum CacheModelCheck {
     var nextValue = 0
 
     for (step, operation) in operations.enumerated() {
-      let context = "step \(step) \(operation) in \(scenario): \(operations)"
+      // Built only when a step fails: formatting the whole sequence on every
+      // step was most of a fuzz input's time.
+      var context: String { "step \(step) \(operation) in \(scenario): \(operations)" }
       var expectedEviction: Int? = nil
       switch operation {
       case .get(let key):
