@@ -178,6 +178,7 @@ extension _Shard {
       let requests = hitCount &+ missCount
       links[Int(slot)].windowUse = sizer.useStamp(requests)
       sizer.inserted(meta[Int(slot)].hash, requests: requests)
+      sizer.shadow.observe(meta[Int(slot)].hash, hit: false)
     }
   }
 
@@ -193,6 +194,7 @@ extension _Shard {
 
   @inlinable
   mutating func tinyLFUAccess(_ slot: Int32) {
+    sizer.shadow.observe(meta[Int(slot)].hash, hit: true)
     let hits = links[Int(slot)].pendingHits &+ 1
     links[Int(slot)].pendingHits = hits
     if hits >= _TinyLFUConstants.pendingHitsFlushThreshold { flushHits(slot) }

@@ -30,6 +30,7 @@
 @usableFromInline
 struct _WindowSizer {
   @usableFromInline var ghosts = _EvictionGhosts()
+  @usableFromInline var shadow = _ShadowLRU()
   /// Keys inserted into the window so far: the clock of rejected candidates.
   @usableFromInline var insertions = 0
   /// Victims evicted from the main region so far: the clock of their ghosts.
@@ -59,6 +60,7 @@ struct _WindowSizer {
     let share = { (fraction: Double) in Swift.max(1, Int(Double(maximum) * fraction)) }
     horizon = share(_TinyLFUConstants.returnHorizonShare)
     ghosts.configure(capacity: maximum, horizon: horizon)
+    shadow.configure(maximum: maximum)
     self.maximum = maximum
     sampleRequests = Swift.max(_TinyLFUConstants.minimumSizingSample, maximum)
     step = share(_TinyLFUConstants.windowStepShare)
@@ -74,6 +76,7 @@ struct _WindowSizer {
   @usableFromInline
   mutating func destroy() {
     ghosts.destroy()
+    shadow.destroy()
   }
 
   /// The stripe's request count in the units of `_Links.windowUse`.
@@ -136,12 +139,18 @@ struct _WindowSizer {
     sampleStart = requests
     windowReturns = 0
     mainReturns = 0
+    let lruLead = shadow.takeLead()
+    if let lruLead, lruLead > _TinyLFUConstants.lruLeadThreshold {
+      return Swift.min(ceiling, window + Int(Double(step) * _TinyLFUConstants.maximumStepScale))
+    }
     if advantage > _TinyLFUConstants.recencyRateThreshold {
       let scale = Swift.min(_TinyLFUConstants.maximumStepScale, advantage / _TinyLFUConstants.recencyRateThreshold)
       let scaled = Int(Double(step) * scale)
       return Swift.min(ceiling, window + Swift.max(step, scaled))
     }
-    if advantage < _TinyLFUConstants.recencyRateThreshold * _TinyLFUConstants.shrinkBelowShare {
+    if advantage < _TinyLFUConstants.recencyRateThreshold * _TinyLFUConstants.shrinkBelowShare
+      && (lruLead ?? 0) <= 0
+    {
       return window > floor ? Swift.max(floor, window - step) : nil
     }
     return nil

@@ -71,6 +71,7 @@
           listWeights[_List.protected] <= Swift.max(protectedMaximum, 0)
             || listHeads[_List.protected] == listTails[_List.protected],
           "protected region over its maximum")
+        if let problem = sizer.shadow.invariantViolation() { require(false, "shadow LRU: \(problem)") }
       case .lfu:
         var total = 0
         var bucket = lfu.first

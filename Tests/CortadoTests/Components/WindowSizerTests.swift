@@ -102,6 +102,26 @@ struct WindowSizerTests {
     #expect(sizer.decision(requests: 3_000, window: 10) == nil)
   }
 
+  /// `hits` of `requests` sampled requests hit in the shadow LRU and none in
+  /// the cache (`hits` new keys asked twice, the rest once; the shadow of a
+  /// 1,000-entry stripe samples every key).
+  func shadowLeads(_ sizer: inout _WindowSizer, hits: Int, requests: Int, round: UInt32) {
+    let first = round << 20
+    for key in first..<first + UInt32(hits) { sizer.shadow.observe(key, hit: false) }
+    for key in first..<first + UInt32(requests - hits) { sizer.shadow.observe(key, hit: false) }
+  }
+
+  @Test func aShadowLRUAheadGrowsTheWindowByTheLargestStep() {
+    var sizer = makeSizer()
+    defer { sizer.destroy() }
+    shadowLeads(&sizer, hits: 6, requests: 1_000, round: 1)  // 0.6 point ahead of the cache
+    #expect(sizer.decision(requests: 1_000, window: 10) == 10 + 4 * 62)
+    shadowLeads(&sizer, hits: 4, requests: 1_000, round: 2)  // 0.4 point: not enough to grow…
+    #expect(sizer.decision(requests: 2_000, window: 500) == nil, "…but enough to hold")
+    shadowLeads(&sizer, hits: 0, requests: 1_000, round: 3)
+    #expect(sizer.decision(requests: 3_000, window: 500) == 438, "no lead: shrinks as before")
+  }
+
   @Test func theWindowNeverTakesTheWholeCache() {
     var sizer = makeSizer()
     defer { sizer.destroy() }

@@ -1,0 +1,247 @@
+/// What plain LRU would have hit, estimated on a sample of the keys: a
+/// miniature simulation (Waldspurger et al., "Cache Modeling and Optimization
+/// using Miniature Simulations", USENIX ATC 2017).
+///
+/// Keys whose hash falls in a 1-in-`sampleRate` sample are replayed through
+/// an LRU list of `capacity / sampleRate` entries; on a sample of keys chosen
+/// by hash, that small LRU's hit ratio estimates the full-sized LRU's.
+/// Counting the real cache's hits on the *same* sampled requests makes the
+/// comparison paired: both sides see the same keys, so the difference is
+/// much less noisy than either ratio. ``_WindowSizer`` reads that difference
+/// once per sample: when LRU would have hit markedly more, W-TinyLFU's
+/// frequency filter is costing hits (a moving hot spot), and the window grows
+/// towards LRU's shape.
+///
+/// Layout: one allocation of 12-byte nodes (the key's 32-bit hash, links to
+/// the next older and newer node, the next node in its bucket) and a bucket
+/// table of 16-bit heads. Both grow by doubling as sampled keys arrive, so an
+/// empty cache with a huge bound pays nothing; at full size, for
+/// `_TinyLFUConstants.shadowEntries` = 1,024 to 2,047 nodes, about 28 KiB per
+/// stripe. Two keys with the same 32-bit hash count as one (1 in 4 billion
+/// pairs).
+@usableFromInline
+struct _ShadowLRU {
+  @usableFromInline
+  struct Node {
+    @usableFromInline var hash: UInt32
+    @usableFromInline var older: Int16
+    @usableFromInline var newer: Int16
+    @usableFromInline var chain: Int16
+
+    @inlinable init(hash: UInt32, older: Int16, newer: Int16, chain: Int16) {
+      self.hash = hash
+      self.older = older
+      self.newer = newer
+      self.chain = chain
+    }
+  }
+
+  /// No node (the 16-bit null link).
+  @usableFromInline static let none: Int16 = -1
+  /// Nodes allocated by the first sampled key; the storage doubles from there.
+  @usableFromInline static let initialNodes = 16
+
+  @usableFromInline var nodes: UnsafeMutablePointer<Node>?
+  @usableFromInline var buckets: UnsafeMutablePointer<Int16>?
+  @usableFromInline var bucketMask = 0
+  @usableFromInline var allocated = 0
+  @usableFromInline var count = 0
+  /// The simulated LRU's size: the stripe's capacity divided by the sample rate.
+  @usableFromInline var capacity = 0
+  /// A key is sampled when its spread hash is below this (2^32 divided by the
+  /// sample rate; 0 turns the simulation off).
+  @usableFromInline var sampleLimit: UInt64 = 0
+  @usableFromInline var oldest = none
+  @usableFromInline var newest = none
+  /// Sampled requests since the last `takeLead()`, and how many of them the
+  /// simulated LRU and the real cache hit.
+  @usableFromInline var requests = 0
+  @usableFromInline var shadowHits = 0
+  @usableFromInline var cacheHits = 0
+
+  @inlinable init() {}
+
+  /// Simulates LRU for a stripe of `maximum` entries, forgetting everything.
+  @usableFromInline
+  mutating func configure(maximum: Int) {
+    destroy()
+    let rate = Swift.max(1, maximum / _TinyLFUConstants.shadowEntries)
+    capacity = Swift.max(1, Swift.min(Int(Int16.max), maximum / rate))
+    sampleLimit = (UInt64(1) << 32) / UInt64(rate)
+    requests = 0
+    shadowHits = 0
+    cacheHits = 0
+  }
+
+  @usableFromInline
+  mutating func destroy() {
+    nodes?.deallocate()
+    buckets?.deallocate()
+    nodes = nil
+    buckets = nil
+    bucketMask = 0
+    allocated = 0
+    count = 0
+    oldest = Self.none
+    newest = Self.none
+  }
+
+  /// A mix of the hash independent of the index's, the sketch's and the
+  /// ghosts' use of it: its top 32 bits pick the sample.
+  @inlinable @inline(__always)
+  static func spread(_ hash: UInt32) -> UInt64 { (UInt64(hash) &* 0x9E37_79B9_7F4A_7C15) >> 32 }
+
+  /// A request for the key with this hash; `hit` tells whether the cache
+  /// held it. Costs a multiply and a compare unless the key is sampled.
+  @inlinable @inline(__always)
+  mutating func observe(_ hash: UInt32, hit: Bool) {
+    if _slowPath(Self.spread(hash) < sampleLimit) { replay(hash, hit: hit) }
+  }
+
+  /// The simulated LRU's lead over the cache, in hits per sampled request,
+  /// since the last call (`nil` when no request was sampled).
+  @usableFromInline
+  mutating func takeLead() -> Double? {
+    defer {
+      requests = 0
+      shadowHits = 0
+      cacheHits = 0
+    }
+    guard requests > 0 else { return nil }
+    return Double(shadowHits - cacheHits) / Double(requests)
+  }
+
+  @usableFromInline
+  mutating func replay(_ hash: UInt32, hit: Bool) {
+    requests &+= 1
+    if hit { cacheHits &+= 1 }
+    if let node = find(hash) {
+      shadowHits &+= 1
+      if node != newest {
+        unlink(node)
+        append(node)
+      }
+      return
+    }
+    let node: Int16
+    if count < capacity {
+      if count == allocated { grow() }
+      node = Int16(count)
+      count += 1
+    } else {
+      node = oldest
+      unlink(node)
+      unchain(node)
+    }
+    guard let nodes, let buckets else { return }
+    let bucket = Int(hash) & bucketMask
+    nodes[Int(node)] = Node(hash: hash, older: Self.none, newer: Self.none, chain: buckets[bucket])
+    buckets[bucket] = node
+    append(node)
+  }
+
+  @usableFromInline
+  func find(_ hash: UInt32) -> Int16? {
+    guard let nodes, let buckets else { return nil }
+    var node = buckets[Int(hash) & bucketMask]
+    while node != Self.none {
+      if nodes[Int(node)].hash == hash { return node }
+      node = nodes[Int(node)].chain
+    }
+    return nil
+  }
+
+  /// Takes `node` out of its bucket's chain.
+  @usableFromInline
+  mutating func unchain(_ node: Int16) {
+    guard let nodes, let buckets else { return }
+    let bucket = Int(nodes[Int(node)].hash) & bucketMask
+    if buckets[bucket] == node {
+      buckets[bucket] = nodes[Int(node)].chain
+      return
+    }
+    var previous = buckets[bucket]
+    while previous != Self.none {
+      let next = nodes[Int(previous)].chain
+      if next == node {
+        nodes[Int(previous)].chain = nodes[Int(node)].chain
+        return
+      }
+      previous = next
+    }
+  }
+
+  @usableFromInline
+  mutating func unlink(_ node: Int16) {
+    guard let nodes else { return }
+    let older = nodes[Int(node)].older
+    let newer = nodes[Int(node)].newer
+    if older != Self.none { nodes[Int(older)].newer = newer } else { oldest = newer }
+    if newer != Self.none { nodes[Int(newer)].older = older } else { newest = older }
+  }
+
+  @usableFromInline
+  mutating func append(_ node: Int16) {
+    guard let nodes else { return }
+    nodes[Int(node)].older = newest
+    nodes[Int(node)].newer = Self.none
+    if newest != Self.none { nodes[Int(newest)].newer = node } else { oldest = node }
+    newest = node
+  }
+
+  /// Doubles the node storage (up to `capacity`) and rebuilds the buckets,
+  /// one per node rounded up to a power of two.
+  @usableFromInline
+  mutating func grow() {
+    let size = Swift.min(capacity, Swift.max(Self.initialNodes, allocated * 2))
+    let grown = UnsafeMutablePointer<Node>.allocate(capacity: size)
+    if let nodes {
+      grown.moveInitialize(from: nodes, count: count)
+      nodes.deallocate()
+    }
+    nodes = grown
+    allocated = size
+    buckets?.deallocate()
+    let bucketCount = _nextPowerOfTwo(size)
+    let heads = UnsafeMutablePointer<Int16>.allocate(capacity: bucketCount)
+    heads.initialize(repeating: Self.none, count: bucketCount)
+    buckets = heads
+    bucketMask = bucketCount - 1
+    for node in 0..<count {
+      let bucket = Int(grown[node].hash) & bucketMask
+      grown[node].chain = heads[bucket]
+      heads[bucket] = Int16(node)
+    }
+  }
+
+  #if DEBUG || CORTADO_INTERNAL_CHECKS
+    /// What is wrong with the structure, if anything: sizes within bounds, the
+    /// recency list and the buckets each holding every node once.
+    func invariantViolation() -> String? {
+      guard count <= allocated, allocated <= capacity || allocated == 0 else {
+        return "\(count) nodes, \(allocated) allocated, capacity \(capacity)"
+      }
+      guard let nodes, let buckets else { return count == 0 ? nil : "\(count) nodes without storage" }
+      var listed = 0
+      var node = oldest
+      var previous = Self.none
+      while node != Self.none {
+        guard listed < count, nodes[Int(node)].older == previous else { return "the recency list is broken at \(node)" }
+        guard find(nodes[Int(node)].hash) == node else { return "node \(node) is not found through its bucket" }
+        listed += 1
+        previous = node
+        node = nodes[Int(node)].newer
+      }
+      guard listed == count, previous == newest else { return "the recency list holds \(listed) of \(count) nodes" }
+      var chained = 0
+      for bucket in 0...bucketMask {
+        var node = buckets[bucket]
+        while node != Self.none && chained <= count {
+          chained += 1
+          node = nodes[Int(node)].chain
+        }
+      }
+      return chained == count ? nil : "the buckets hold \(chained) of \(count) nodes"
+    }
+  #endif
+}
