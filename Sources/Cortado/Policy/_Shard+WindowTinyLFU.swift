@@ -22,9 +22,10 @@
 //
 // The window's size adapts to evidence of recency (`_WindowSizer`): when keys
 // the filter rejected come back soon after, markedly more often than evicted
-// victims do, the window grows towards LRU's behaviour (a moving hot spot);
-// without that evidence it returns to 1% (skewed, scanned and looping
-// workloads). A cache bounded only by cost keeps the hill climber (sizes in
+// victims do, or when a shadow LRU on a sample of the keys (`_ShadowLRU`)
+// hits more than the cache, the window grows towards LRU's behaviour (a
+// moving hot spot); without that evidence it returns to 1% (skewed, scanned
+// and looping workloads). A cache bounded only by cost keeps the hill climber (sizes in
 // cost units have no entry count to sample ghosts against).
 //
 // Hits are counted in the node (`_Links.pendingHits`, a byte that was padding)

@@ -21,6 +21,13 @@
 ///   frequency-biased shape the W-TinyLFU paper found best;
 /// - in between: hold.
 ///
+/// Before those rules, the shadow LRU (``_ShadowLRU``) is read: when plain
+/// LRU would have hit more than half a point more of the sampled requests,
+/// the window grows by the largest step; while LRU leads at all, it does not
+/// shrink. The ghosts see only the margin of the window's size; on a slowly
+/// moving hot spot the gain of LRU's shape is spread over the whole
+/// distance, and without the shadow the window stalled near half the cache.
+///
 /// Rates, not counts, and a dead band: on a stable skewed workload a 1%
 /// window sees rejected keys return at a rate of a tenth of a point or less,
 /// and chasing that noise cost up to 2 points of hit ratio (measured, see
