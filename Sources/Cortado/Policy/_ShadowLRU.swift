@@ -2,9 +2,16 @@
 /// miniature simulation (Waldspurger et al., "Cache Modeling and Optimization
 /// using Miniature Simulations", USENIX ATC 2017).
 ///
-/// Keys whose hash falls in a 1-in-`sampleRate` sample are replayed through
-/// an LRU list of `capacity / sampleRate` entries; on a sample of keys chosen
-/// by hash, that small LRU's hit ratio estimates the full-sized LRU's.
+/// Keys whose hash falls in a 1-in-`rate` sample are replayed through an LRU
+/// list holding as many sampled keys as the real cache holds (about its
+/// capacity / `rate`); on a sample of keys chosen by hash, that small LRU's
+/// hit ratio estimates the full-sized LRU's. Its size follows the cache's
+/// own count of sampled keys, not capacity / `rate`: a working set a little
+/// larger than the cache may put fewer keys than capacity / `rate` into the
+/// sample, and a shadow of that fixed size would then hold all of them,
+/// claiming every hit LRU misses (a loop of 5,000 keys in 4,900 entries, with
+/// 1,210 sampled keys against a shadow of 1,225, drove the window to the
+/// whole cache and the hit ratio from 96% to 1%).
 /// Counting the real cache's hits on the *same* sampled requests makes the
 /// comparison paired: both sides see the same keys, so the difference is
 /// much less noisy than either ratio. ``_WindowSizer`` reads that difference
@@ -16,8 +23,8 @@
 /// the next older and newer node, the next node in its bucket) and a bucket
 /// table of 16-bit heads. Both grow by doubling as sampled keys arrive, so an
 /// empty cache with a huge bound pays nothing; at full size, for
-/// `_TinyLFUConstants.shadowEntries` = 1,024 to 2,047 nodes, about 28 KiB per
-/// stripe. Two keys with the same 32-bit hash count as one (1 in 4 billion
+/// `_TinyLFUConstants.shadowEntries` = 1,024 to 2,047 nodes (twice that at
+/// most when the cache's sample runs large), about 28 KiB per stripe. Two keys with the same 32-bit hash count as one (1 in 4 billion
 /// pairs).
 @usableFromInline
 struct _ShadowLRU {
@@ -46,8 +53,11 @@ struct _ShadowLRU {
   @usableFromInline var bucketMask = 0
   @usableFromInline var allocated = 0
   @usableFromInline var count = 0
-  /// The simulated LRU's size: the stripe's capacity divided by the sample rate.
+  /// The most nodes the shadow may hold: twice the stripe's capacity divided
+  /// by the sample rate (the cache's sample exceeds that 1 time in 10^100).
   @usableFromInline var capacity = 0
+  /// Sampled keys the real cache holds: the shadow's size.
+  @usableFromInline var resident = 0
   /// A key is sampled when its spread hash is below this (2^32 divided by the
   /// sample rate; 0 turns the simulation off).
   @usableFromInline var sampleLimit: UInt64 = 0
@@ -58,6 +68,10 @@ struct _ShadowLRU {
   @usableFromInline var requests = 0
   @usableFromInline var shadowHits = 0
   @usableFromInline var cacheHits = 0
+  /// Sampled requests only the shadow hit, and only the cache hit: the
+  /// discordant pairs of the paired comparison.
+  @usableFromInline var shadowOnly = 0
+  @usableFromInline var cacheOnly = 0
 
   @inlinable init() {}
 
@@ -66,11 +80,14 @@ struct _ShadowLRU {
   mutating func configure(maximum: Int) {
     destroy()
     let rate = Swift.max(1, maximum / _TinyLFUConstants.shadowEntries)
-    capacity = Swift.max(1, Swift.min(Int(Int16.max), maximum / rate))
+    capacity = Swift.max(1, Swift.min(Int(Int16.max), 2 * maximum / rate))
     sampleLimit = (UInt64(1) << 32) / UInt64(rate)
+    resident = 0
     requests = 0
     shadowHits = 0
     cacheHits = 0
+    shadowOnly = 0
+    cacheOnly = 0
   }
 
   @usableFromInline
@@ -98,6 +115,34 @@ struct _ShadowLRU {
     if _slowPath(Self.spread(hash) < sampleLimit) { replay(hash, hit: hit) }
   }
 
+  /// The real cache took in the key with this hash.
+  @inlinable @inline(__always)
+  mutating func cacheInserted(_ hash: UInt32) {
+    if _slowPath(Self.spread(hash) < sampleLimit) { resident &+= 1 }
+  }
+
+  /// The key with this hash left the real cache: the shadow, one key
+  /// smaller, lets its least recent key go, as an LRU cache would.
+  @inlinable @inline(__always)
+  mutating func cacheRemoved(_ hash: UInt32) {
+    if _slowPath(Self.spread(hash) < sampleLimit) { shrinkWithCache() }
+  }
+
+  @usableFromInline
+  mutating func shrinkWithCache() {
+    resident = Swift.max(0, resident &- 1)
+    while count > Swift.max(1, resident) { removeOldest() }
+  }
+
+  /// The real cache was emptied: so is the shadow (it keeps its settings).
+  @usableFromInline
+  mutating func cacheEmptied() {
+    let settings = (capacity, sampleLimit)
+    destroy()
+    (capacity, sampleLimit) = settings
+    resident = 0
+  }
+
   /// The simulated LRU's lead over the cache, in hits per sampled request,
   /// since the last call (`nil` when no request was sampled).
   @usableFromInline
@@ -106,8 +151,24 @@ struct _ShadowLRU {
       requests = 0
       shadowHits = 0
       cacheHits = 0
+      shadowOnly = 0
+      cacheOnly = 0
     }
     guard requests > 0 else { return nil }
+    return Double(shadowHits - cacheHits) / Double(requests)
+  }
+
+  /// The lead so far in this count, without ending it, if it is beyond
+  /// doubt: McNemar's test on the discordant requests, shadow-only hits
+  /// against cache-only hits, above `_TinyLFUConstants.earlyLeadConfidence`
+  /// standard deviations (looks within a sample see fewer requests, and
+  /// several looks give noise several chances).
+  @usableFromInline
+  func significantLead() -> Double? {
+    let discordant = shadowOnly + cacheOnly
+    guard discordant > 0,
+      Double(shadowOnly - cacheOnly) > _TinyLFUConstants.earlyLeadConfidence * Double(discordant).squareRoot()
+    else { return nil }
     return Double(shadowHits - cacheHits) / Double(requests)
   }
 
@@ -117,14 +178,20 @@ struct _ShadowLRU {
     if hit { cacheHits &+= 1 }
     if let node = find(hash) {
       shadowHits &+= 1
+      if !hit { shadowOnly &+= 1 }
       if node != newest {
         unlink(node)
         append(node)
       }
       return
     }
+    if hit { cacheOnly &+= 1 }
+    // As many keys as the cache holds of the sample (a key the cache just
+    // took in is counted already).
+    let size = Swift.min(capacity, Swift.max(1, resident))
+    while count > size { removeOldest() }
     let node: Int16
-    if count < capacity {
+    if count < size {
       if count == allocated { grow() }
       node = Int16(count)
       count += 1
@@ -138,6 +205,37 @@ struct _ShadowLRU {
     nodes[Int(node)] = Node(hash: hash, older: Self.none, newer: Self.none, chain: buckets[bucket])
     buckets[bucket] = node
     append(node)
+  }
+
+  /// Drops the least recent node, moving the last node into its place so
+  /// that nodes stay dense.
+  @usableFromInline
+  mutating func removeOldest() {
+    guard let nodes, let buckets else { return }
+    let removed = oldest
+    unlink(removed)
+    unchain(removed)
+    count -= 1
+    let last = Int16(count)
+    guard last != removed else { return }
+    // Relink the last node under its new index.
+    let moved = nodes[Int(last)]
+    nodes[Int(removed)] = moved
+    if moved.older != Self.none { nodes[Int(moved.older)].newer = removed } else { oldest = removed }
+    if moved.newer != Self.none { nodes[Int(moved.newer)].older = removed } else { newest = removed }
+    let bucket = Int(moved.hash) & bucketMask
+    if buckets[bucket] == last {
+      buckets[bucket] = removed
+    } else {
+      var previous = buckets[bucket]
+      while previous != Self.none {
+        if nodes[Int(previous)].chain == last {
+          nodes[Int(previous)].chain = removed
+          break
+        }
+        previous = nodes[Int(previous)].chain
+      }
+    }
   }
 
   @usableFromInline

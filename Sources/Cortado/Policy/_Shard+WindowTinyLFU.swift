@@ -179,6 +179,7 @@ extension _Shard {
       let requests = hitCount &+ missCount
       links[Int(slot)].windowUse = sizer.useStamp(requests)
       sizer.inserted(meta[Int(slot)].hash, requests: requests)
+      sizer.shadow.cacheInserted(meta[Int(slot)].hash)
       sizer.shadow.observe(meta[Int(slot)].hash, hit: false)
     }
   }
@@ -216,6 +217,7 @@ extension _Shard {
 
   @inlinable
   mutating func tinyLFURemove(_ slot: Int32) {
+    sizer.shadow.cacheRemoved(meta[Int(slot)].hash)
     flushHits(slot)
     let region = region(of: slot)
     listRemove(region, slot)

@@ -48,6 +48,10 @@ struct _WindowSizer {
   @usableFromInline var mainReturns = 0
   /// The request count when the current sample began.
   @usableFromInline var sampleStart = 0
+  /// The request count at the last look at the shadow LRU, and the requests
+  /// between looks.
+  @usableFromInline var lastLook = 0
+  @usableFromInline var lookInterval = Int.max
   @usableFromInline var horizon = 1
   @usableFromInline var maximum = 0
   @usableFromInline var sampleRequests = Int.max
@@ -70,6 +74,7 @@ struct _WindowSizer {
     shadow.configure(maximum: maximum)
     self.maximum = maximum
     sampleRequests = Swift.max(_TinyLFUConstants.minimumSizingSample, maximum)
+    lookInterval = Swift.max(_TinyLFUConstants.minimumSizingSample, sampleRequests / _TinyLFUConstants.looksPerSample)
     step = share(_TinyLFUConstants.windowStepShare)
     floor = initialWindow
     ceiling = Swift.max(initialWindow, maximum - share(_TinyLFUConstants.minimumMainShare))
@@ -78,6 +83,7 @@ struct _WindowSizer {
     windowReturns = 0
     mainReturns = 0
     sampleStart = 0
+    lastLook = 0
   }
 
   @usableFromInline
@@ -139,11 +145,13 @@ struct _WindowSizer {
     let elapsed = requests &- sampleStart
     if elapsed < 0 {  // statistics were reset
       sampleStart = requests
+      lastLook = requests
       return nil
     }
-    guard elapsed >= sampleRequests else { return nil }
+    guard elapsed >= sampleRequests else { return earlyDecision(requests: requests, window: window) }
     let advantage = Double(windowReturns &- mainReturns) / Double(elapsed)
     sampleStart = requests
+    lastLook = requests
     windowReturns = 0
     mainReturns = 0
     let lruLead = shadow.takeLead()
@@ -161,5 +169,19 @@ struct _WindowSizer {
       return window > floor ? Swift.max(floor, window - step) : nil
     }
     return nil
+  }
+
+  /// A look at the shadow LRU within a sample (`_TinyLFUConstants.looksPerSample`
+  /// of them): when LRU already leads beyond doubt, the window grows now
+  /// instead of at the end of the sample (a hot spot that just moved).
+  @inlinable
+  mutating func earlyDecision(requests: Int, window: Int) -> Int? {
+    guard requests &- lastLook >= lookInterval else { return nil }
+    lastLook = requests
+    guard window < ceiling, let lead = shadow.significantLead(), lead > _TinyLFUConstants.lruLeadThreshold else {
+      return nil
+    }
+    _ = shadow.takeLead()
+    return Swift.min(ceiling, window + Int(Double(step) * _TinyLFUConstants.maximumStepScale))
   }
 }

@@ -72,6 +72,16 @@
             || listHeads[_List.protected] == listTails[_List.protected],
           "protected region over its maximum")
         if let problem = sizer.shadow.invariantViolation() { require(false, "shadow LRU: \(problem)") }
+        var sampled = 0
+        for slot in 0..<fresh
+        where meta[slot].flags & (_NodeFlag.occupied | _NodeFlag.stale) == _NodeFlag.occupied
+          && _ShadowLRU.spread(meta[slot].hash) < sizer.shadow.sampleLimit
+        {
+          sampled += 1
+        }
+        require(
+          sampled == sizer.shadow.resident,
+          "shadow LRU counts \(sizer.shadow.resident) sampled keys, the stripe holds \(sampled)")
       case .lfu:
         var total = 0
         var bucket = lfu.first

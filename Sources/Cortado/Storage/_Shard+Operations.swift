@@ -449,6 +449,7 @@ extension _Shard {
     listTails = SIMD4(repeating: -1)
     listWeights = .zero
     lfu.removeAll()
+    sizer.shadow.cacheEmptied()
     randomSlots.removeAll(keepingCapacity: true)
     if let timers {
       for id in 0..<_Wheel.sentinelCount {

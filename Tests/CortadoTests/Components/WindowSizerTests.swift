@@ -15,6 +15,7 @@ struct WindowSizerTests {
     sizer.ghosts.configure(capacity: 1 << 16, horizon: 50)
     sizer.ghosts.ensureCapacity(1 << 16)
     sizer.ghosts.requestShift = 0  // request ages to the request
+    sizer.shadow.resident = 1_000  // as if the cache were full
     return sizer
   }
 
@@ -120,6 +121,21 @@ struct WindowSizerTests {
     #expect(sizer.decision(requests: 2_000, window: 500) == nil, "…but enough to hold")
     shadowLeads(&sizer, hits: 0, requests: 1_000, round: 3)
     #expect(sizer.decision(requests: 3_000, window: 500) == 438, "no lead: shrinks as before")
+  }
+
+  @Test func aLookWithinTheSampleActsOnlyOnALeadBeyondDoubt() {
+    var sizer = makeSizer()
+    defer { sizer.destroy() }
+    // Looks every 1,000 requests at least (a quarter of this sample is less).
+    #expect(sizer.lookInterval == 1_000)
+    sizer.sampleRequests = 4_000
+    shadowLeads(&sizer, hits: 6, requests: 300, round: 1)  // 2 points, but only 6 discordant requests
+    #expect(sizer.decision(requests: 999, window: 10) == nil, "not time to look yet")
+    #expect(sizer.decision(requests: 1_000, window: 10) == nil, "6 ≤ 3 × √6: could be noise")
+    shadowLeads(&sizer, hits: 30, requests: 300, round: 2)  // 36 of 600: 6 points, 36 > 3 × √36
+    #expect(sizer.decision(requests: 1_500, window: 10) == nil, "the next look is 1,000 requests later")
+    #expect(sizer.decision(requests: 2_000, window: 10) == 10 + 4 * 62)
+    #expect(sizer.shadow.requests == 0, "the shadow's count starts again")
   }
 
   @Test func theWindowNeverTakesTheWholeCache() {
