@@ -59,7 +59,8 @@ struct _ShadowLRU {
   /// Sampled keys the real cache holds: the shadow's size.
   @usableFromInline var resident = 0
   /// A key is sampled when its spread hash is below this (2^32 divided by the
-  /// sample rate; 0 turns the simulation off).
+  /// sample rate; 0 turns the simulation off, as for a cost-bounded cache or
+  /// a stripe of more than 2^42 entries).
   @usableFromInline var sampleLimit: UInt64 = 0
   @usableFromInline var oldest = none
   @usableFromInline var newest = none
@@ -80,7 +81,7 @@ struct _ShadowLRU {
   mutating func configure(maximum: Int) {
     destroy()
     let rate = Swift.max(1, maximum / _TinyLFUConstants.shadowEntries)
-    capacity = Swift.max(1, Swift.min(Int(Int16.max), 2 * maximum / rate))
+    capacity = Swift.max(1, Swift.min(Int(Int16.max), 2 * (maximum / rate)))
     sampleLimit = (UInt64(1) << 32) / UInt64(rate)
     resident = 0
     requests = 0
@@ -112,7 +113,15 @@ struct _ShadowLRU {
   /// held it. Costs a multiply and a compare unless the key is sampled.
   @inlinable @inline(__always)
   mutating func observe(_ hash: UInt32, hit: Bool) {
-    if _slowPath(Self.spread(hash) < sampleLimit) { replay(hash, hit: hit) }
+    if _slowPath(Self.spread(hash) < sampleLimit) { replay(hash, hit: hit, counted: true) }
+  }
+
+  /// A write to a key the cache holds: the key becomes the most recent, as
+  /// in LRU, but the write is no request to compare (it is not a read the
+  /// cache could have missed).
+  @inlinable @inline(__always)
+  mutating func touch(_ hash: UInt32) {
+    if _slowPath(Self.spread(hash) < sampleLimit) { replay(hash, hit: true, counted: false) }
   }
 
   /// The real cache took in the key with this hash.
@@ -121,17 +130,21 @@ struct _ShadowLRU {
     if _slowPath(Self.spread(hash) < sampleLimit) { resident &+= 1 }
   }
 
-  /// The key with this hash left the real cache: the shadow, one key
-  /// smaller, lets its least recent key go, as an LRU cache would.
+  /// The key with this hash left the real cache. An eviction makes the
+  /// shadow one key smaller, so it lets its own least recent key go, as an
+  /// LRU cache of that size would; a removal or an expiry takes the key
+  /// itself, as it would from an LRU cache (keeping it would count its
+  /// return as a hit only LRU had).
   @inlinable @inline(__always)
-  mutating func cacheRemoved(_ hash: UInt32) {
-    if _slowPath(Self.spread(hash) < sampleLimit) { shrinkWithCache() }
+  mutating func cacheRemoved(_ hash: UInt32, evicted: Bool) {
+    if _slowPath(Self.spread(hash) < sampleLimit) { shrinkWithCache(hash, evicted: evicted) }
   }
 
   @usableFromInline
-  mutating func shrinkWithCache() {
+  mutating func shrinkWithCache(_ hash: UInt32, evicted: Bool) {
     resident = Swift.max(0, resident &- 1)
-    while count > Swift.max(1, resident) { removeOldest() }
+    if !evicted, let node = find(hash) { remove(node) }
+    while count > Swift.max(1, resident) { remove(oldest) }
   }
 
   /// The real cache was emptied: so is the shadow (it keeps its settings).
@@ -173,23 +186,27 @@ struct _ShadowLRU {
   }
 
   @usableFromInline
-  mutating func replay(_ hash: UInt32, hit: Bool) {
-    requests &+= 1
-    if hit { cacheHits &+= 1 }
+  mutating func replay(_ hash: UInt32, hit: Bool, counted: Bool) {
+    if counted {
+      requests &+= 1
+      if hit { cacheHits &+= 1 }
+    }
     if let node = find(hash) {
-      shadowHits &+= 1
-      if !hit { shadowOnly &+= 1 }
+      if counted {
+        shadowHits &+= 1
+        if !hit { shadowOnly &+= 1 }
+      }
       if node != newest {
         unlink(node)
         append(node)
       }
       return
     }
-    if hit { cacheOnly &+= 1 }
+    if hit && counted { cacheOnly &+= 1 }
     // As many keys as the cache holds of the sample (a key the cache just
     // took in is counted already).
     let size = Swift.min(capacity, Swift.max(1, resident))
-    while count > size { removeOldest() }
+    while count > size { remove(oldest) }
     let node: Int16
     if count < size {
       if count == allocated { grow() }
@@ -207,12 +224,11 @@ struct _ShadowLRU {
     append(node)
   }
 
-  /// Drops the least recent node, moving the last node into its place so
-  /// that nodes stay dense.
+  /// Drops `removed`, moving the last node into its place so that nodes stay
+  /// dense.
   @usableFromInline
-  mutating func removeOldest() {
-    guard let nodes, let buckets else { return }
-    let removed = oldest
+  mutating func remove(_ removed: Int16) {
+    guard let nodes, let buckets, removed != Self.none else { return }
     unlink(removed)
     unchain(removed)
     count -= 1

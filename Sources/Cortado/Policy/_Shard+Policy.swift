@@ -59,7 +59,7 @@ extension _Shard {
     case .lfu:
       lfuTouch(slot)
     case .windowTinyLFU:
-      tinyLFUAccess(slot)
+      tinyLFUAccess(slot, isRead: false)
     }
   }
 
@@ -73,7 +73,7 @@ extension _Shard {
   }
 
   @inlinable
-  mutating func policyRemove(_ slot: Int32) {
+  mutating func policyRemove(_ slot: Int32, evicted: Bool = false) {
     if meta[Int(slot)].flags & _NodeFlag.stale != 0 {
       listRemove(_List.stale, slot)  // stale entries left the policy already
       return
@@ -93,7 +93,7 @@ extension _Shard {
         aux![Int(last)] = Int32(truncatingIfNeeded: position)
       }
     case .windowTinyLFU:
-      tinyLFURemove(slot)
+      tinyLFURemove(slot, evicted: evicted)
     }
   }
 

@@ -195,8 +195,12 @@ extension _Shard {
   }
 
   @inlinable
-  mutating func tinyLFUAccess(_ slot: Int32) {
-    sizer.shadow.observe(meta[Int(slot)].hash, hit: true)
+  mutating func tinyLFUAccess(_ slot: Int32, isRead: Bool = true) {
+    if isRead {
+      sizer.shadow.observe(meta[Int(slot)].hash, hit: true)
+    } else {
+      sizer.shadow.touch(meta[Int(slot)].hash)
+    }
     let hits = links[Int(slot)].pendingHits &+ 1
     links[Int(slot)].pendingHits = hits
     if hits >= _TinyLFUConstants.pendingHitsFlushThreshold { flushHits(slot) }
@@ -216,8 +220,8 @@ extension _Shard {
   }
 
   @inlinable
-  mutating func tinyLFURemove(_ slot: Int32) {
-    sizer.shadow.cacheRemoved(meta[Int(slot)].hash)
+  mutating func tinyLFURemove(_ slot: Int32, evicted: Bool) {
+    sizer.shadow.cacheRemoved(meta[Int(slot)].hash, evicted: evicted)
     flushHits(slot)
     let region = region(of: slot)
     listRemove(region, slot)

@@ -146,6 +146,7 @@ struct _WindowSizer {
     if elapsed < 0 {  // statistics were reset
       sampleStart = requests
       lastLook = requests
+      _ = shadow.takeLead()
       return nil
     }
     guard elapsed >= sampleRequests else { return earlyDecision(requests: requests, window: window) }
@@ -176,11 +177,15 @@ struct _WindowSizer {
   /// instead of at the end of the sample (a hot spot that just moved).
   @inlinable
   mutating func earlyDecision(requests: Int, window: Int) -> Int? {
+    if requests < lastLook { lastLook = requests }  // statistics were reset
     guard requests &- lastLook >= lookInterval else { return nil }
     lastLook = requests
     guard window < ceiling, let lead = shadow.significantLead(), lead > _TinyLFUConstants.lruLeadThreshold else {
       return nil
     }
+    // The shadow starts a fresh comparison, but the sample of returns runs
+    // on: restarting it too (so that the next decision weighs only the new
+    // size) cost 0.5 point on recency-loop@5000 and 0.3 on phases@2500.
     _ = shadow.takeLead()
     return Swift.min(ceiling, window + Int(Double(step) * _TinyLFUConstants.maximumStepScale))
   }

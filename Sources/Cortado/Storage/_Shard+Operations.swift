@@ -13,11 +13,12 @@
 extension _Shard {
   // MARK: - Removal plumbing
 
-  /// Unlinks `slot` from every structure and returns its key and value.
+  /// Unlinks `slot` from every structure and returns its key and value;
+  /// `evicted` tells the policy the entry leaves to make room.
   @inlinable
-  mutating func detach(_ slot: Int32) -> _Pair<Key, Value> {
+  mutating func detach(_ slot: Int32, evicted: Bool = false) -> _Pair<Key, Value> {
     indexRemove(slot)
-    policyRemove(slot)
+    policyRemove(slot, evicted: evicted)
     if timers != nil { timerUnlink(_Shard.link(slot)) }
     if let costs { totalCost.subtract(costs[Int(slot)]) }
     if meta[Int(slot)].flags & _NodeFlag.stale != 0 { staleCount -= 1 }
@@ -40,7 +41,7 @@ extension _Shard {
   @inlinable
   mutating func evict(_ slot: Int32, reason: RemovalReason, now: Int64) {
     let cost = self.cost(of: slot)
-    let pair = detach(slot)
+    let pair = detach(slot, evicted: reason == .evicted)
     switch reason {
     case .expired:
       counters.expirations += 1

@@ -84,7 +84,7 @@ struct ShadowLRUTests {
     shadow.configure(maximum: 1_000_000)
     defer { shadow.destroy() }
     let rate = 1_000_000 / _TinyLFUConstants.shadowEntries
-    #expect(shadow.capacity == 2 * 1_000_000 / rate && shadow.capacity < 4 * _TinyLFUConstants.shadowEntries)
+    #expect(shadow.capacity == 2 * (1_000_000 / rate) && shadow.capacity < 4 * _TinyLFUConstants.shadowEntries)
     shadow.resident = 1_000_000 / rate
     for hash in UInt32(0)..<2_000_000 { shadow.observe(hash, hit: false) }
     // 2,000,000 distinct keys sampled 1 in 976: about 2,049.
@@ -97,8 +97,22 @@ struct ShadowLRUTests {
   @Test func anEmptyShadowAllocatesNothingAndGrowsByDoubling() {
     var shadow = _ShadowLRU()
     shadow.configure(maximum: 1 << 40)
-    #expect(shadow.nodes == nil && shadow.buckets == nil)
+    shadow.resident = 1 << 30
+    // 1 key in 2^30 is sampled: none of these, so nothing is allocated.
+    for hash in UInt32(0)..<10_000 where _ShadowLRU.spread(hash) >= shadow.sampleLimit {
+      shadow.cacheInserted(hash)
+      shadow.observe(hash, hit: false)
+    }
+    #expect(shadow.nodes == nil && shadow.buckets == nil && shadow.requests == 0)
     shadow.destroy()
+    // The largest bounds do not overflow the sizing (beyond 2^42 entries a
+    // stripe's sample would be under 1 key in 2^32: the shadow samples none).
+    for maximum in [Int.max, Int.max - 1, Int.max / 2 + 1] {
+      shadow.configure(maximum: maximum)
+      #expect(shadow.capacity >= 1 && shadow.capacity < 4 * _TinyLFUConstants.shadowEntries)
+      shadow.observe(0, hit: false)
+      #expect(shadow.requests == 0)
+    }
     shadow.configure(maximum: 1_000)
     shadow.resident = 1_000
     defer { shadow.destroy() }
@@ -119,15 +133,23 @@ struct ShadowLRUTests {
       shadow.observe(hash, hit: false)
     }
     #expect(shadow.resident == 5 && shadow.count == 5)
-    // The cache lets key 3 go: the shadow, one smaller, lets its least recent
+    // The cache evicts key 3: the shadow, one smaller, lets its least recent
     // key (1) go, as an LRU of that size would.
-    shadow.cacheRemoved(3)
+    shadow.cacheRemoved(3, evicted: true)
     #expect(shadow.resident == 4 && shadow.count == 4 && shadow.find(1) == nil && shadow.find(3) != nil)
     #expect(shadow.invariantViolation() == nil, "nodes stay dense after the removal")
     // A sixth key while the cache holds 4 of the sample plus the new one.
     shadow.cacheInserted(6)
     shadow.observe(6, hit: false)
     #expect(shadow.count == 5 && shadow.find(2) != nil)
+    // Key 4 is removed or expires: gone from an LRU cache too.
+    shadow.cacheRemoved(4, evicted: false)
+    #expect(shadow.count == 4 && shadow.find(4) == nil && shadow.find(2) != nil)
+    #expect(shadow.invariantViolation() == nil)
+    // A write to a held key makes it the most recent without counting.
+    let requests = shadow.requests
+    shadow.touch(2)
+    #expect(shadow.newest == shadow.find(2) && shadow.requests == requests && shadow.cacheHits == 0)
     shadow.cacheEmptied()
     #expect(shadow.resident == 0 && shadow.count == 0 && shadow.nodes == nil && shadow.capacity == 200)
   }

@@ -133,9 +133,10 @@ struct WindowSizerTests {
     #expect(sizer.decision(requests: 999, window: 10) == nil, "not time to look yet")
     #expect(sizer.decision(requests: 1_000, window: 10) == nil, "6 ≤ 3 × √6: could be noise")
     shadowLeads(&sizer, hits: 30, requests: 300, round: 2)  // 36 of 600: 6 points, 36 > 3 × √36
-    #expect(sizer.decision(requests: 1_500, window: 10) == nil, "the next look is 1,000 requests later")
+    #expect(sizer.decision(requests: 1_999, window: 10) == nil, "the next look is 1,000 requests later")
     #expect(sizer.decision(requests: 2_000, window: 10) == 10 + 4 * 62)
     #expect(sizer.shadow.requests == 0, "the shadow's count starts again")
+    #expect(sizer.sampleStart == 0, "but the sample of returns runs on (see earlyDecision)")
   }
 
   @Test func theWindowNeverTakesTheWholeCache() {

@@ -72,6 +72,7 @@ struct WindowSizingTests {
       if index >= 20 { settled = min(settled, window(cache)) }
     }
     #expect(settled <= 10 + 2 * 62, "back within two steps of 1% (it rests at \(settled))")
+    #expect(window(cache) <= 250, "and not far from there at the end (\(window(cache)))")
   }
 
   // A hot spot that moves too fast for frequencies to follow: plain LRU is
