@@ -50,6 +50,13 @@ struct BenchCommand: ParsableCommand {
   @Flag(name: .customLong("no-memory"), help: "Skip the memory measurement.")
   var noMemory = false
 
+  @Option(
+    name: .customLong("write-keys"),
+    help: ArgumentHelp(
+      "Write the key streams to this directory (with keys.json) for a peer's harness, and measure nothing.",
+      valueName: "directory"))
+  var writeKeys: String?
+
   @Flag(help: "Print the results as JSON.")
   var json = false
 
@@ -77,6 +84,10 @@ struct BenchCommand: ParsableCommand {
     configuration.duration = .nanoseconds(Int64((duration * 1e9).rounded()))
     configuration.rounds = rounds
     configuration.seed = seed
+    if let writeKeys {
+      try Benchmark.exportKeys(configuration, to: writeKeys)
+      return
+    }
 
     let progress = ProgressBar()
     var report = try Benchmark.run(configuration, progress: progress)

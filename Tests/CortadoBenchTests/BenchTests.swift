@@ -56,6 +56,43 @@ struct BenchTests {
     #expect(a.streams[0].filter { $0 == 0 }.count > a.streams[0].filter { $0 == 999 }.count)
   }
 
+  @Test("exported key streams are the streams a run draws, with checksums a peer can recompute")
+  func exportedKeys() throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("cortado-keys-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var configuration = BenchConfiguration()
+    configuration.capacity = 500
+    configuration.keySpace = 900
+    configuration.threads = [1, 3]
+    configuration.streamLength = 1 << 10
+    configuration.seed = 7
+    try Benchmark.exportKeys(configuration, to: directory)
+
+    let read = KeyStreams(keySpace: 500, threads: 3, length: 1 << 10, seed: 7)
+    let wide = KeyStreams(keySpace: 900, threads: 3, length: 1 << 10, seed: 7 &+ Benchmark.wideSeedOffset)
+    let manifest = try #require(
+      JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/keys.json")))
+        as? [String: Any])
+    #expect(manifest["capacity"] as? Int == 500)
+    #expect(manifest["warmUpLength"] as? Int == Benchmark.warmUpLength)
+    for (kind, streams) in [("read", read), ("wide", wide)] {
+      let files = try #require(manifest[kind] as? [[String: String]])
+      #expect(files.count == 3, "one file per thread of the largest count")
+      for (thread, file) in files.enumerated() {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + (file["file"] ?? "")))
+        let keys = stride(from: 0, to: bytes.count, by: 8).map { offset in
+          // Little-endian: the last byte is the most significant.
+          Int(bytes[offset..<offset + 8].reversed().reduce(Int64(0)) { $0 << 8 | Int64($1) })
+        }
+        #expect(keys == streams.streams[thread], "\(kind) stream \(thread)")
+        #expect(file["checksum"] == String(KeyStreams.checksum(keys)))
+      }
+    }
+    #expect(KeyStreams.checksum([1, 2]) != KeyStreams.checksum([2, 1]), "the checksum sees the order")
+  }
+
   @Test("a short run measures every supported cell, and the reference only reads on one thread")
   func shortRun() throws {
     var configuration = BenchConfiguration()

@@ -20,7 +20,7 @@ package enum Benchmark {
       configuration.workloads.contains(where: { $0 != .read })
       ? KeyStreams(
         keySpace: configuration.keySpace, threads: maxThreads, length: configuration.streamLength,
-        seed: configuration.seed &+ 1_000)
+        seed: configuration.seed &+ wideSeedOffset)
       : readKeys
 
     struct Cell {
@@ -124,6 +124,10 @@ package enum Benchmark {
 
   /// Requests per thread stream replayed by ``warm(_:count:keys:)``.
   static let warmUpLength = 1 << 16
+
+  /// Added to the seed for the wide key space's streams, so that they are
+  /// not the read streams' keys again.
+  static let wideSeedOffset: UInt64 = 1_000
 
   static func median(_ values: [Double]) -> Double {
     guard !values.isEmpty else { return 0 }
