@@ -173,17 +173,21 @@ struct _ShardSettings {
 /// heap object (no per-entry allocation, no reference counting of nodes).
 @usableFromInline
 struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
-  // MARK: Written by every drain of the read buffers
+  // MARK: Written by every drain of the read buffers, or by every insertion
   // These fill the shard's first cache line (the stripe aligns the shard to
   // 64 bytes; Swift lays out stored properties in declaration order). A drain
-  // runs while other threads read the shard (see `_Stripe`), so what it
-  // writes must not share a line with what lookups read: the fields from
-  // `records` to `wheelTime`.
+  // runs while other threads read the shard (see `_Stripe`), and a write
+  // leaves the stripe to readers on the other core, so what drains and
+  // insertions write must not share a line with what lookups read: the
+  // fields from `records` to `wheelTime` (checked by `ShardLayoutTests`).
   @usableFromInline var hitCount: Int
   @usableFromInline var missCount: Int
   @usableFromInline var listHeads: SIMD4<Int32>
   @usableFromInline var listTails: SIMD4<Int32>
-  @usableFromInline var _padding0: (Int, Int) = (0, 0)
+  /// Stored entries, including expired ones not yet reclaimed.
+  @usableFromInline var count: Int
+  /// The first free slot below `fresh` (-1: none).
+  @usableFromInline var freeHead: Int32
 
   // MARK: Arena
   @usableFromInline var records: UnsafeMutableRawPointer
@@ -194,9 +198,6 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   @usableFromInline var capacity: Int
   @usableFromInline var slotLimit: Int
   @usableFromInline var fresh: Int  // slots below this have been handed out before
-  @usableFromInline var freeHead: Int32
-  /// Stored entries, including expired ones not yet reclaimed.
-  @usableFromInline var count: Int
 
   // MARK: Index (open addressing, linear probing; slot + 1, 0 = empty)
   @usableFromInline var index: UnsafeMutablePointer<Int32>

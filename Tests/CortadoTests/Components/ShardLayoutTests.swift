@@ -1,0 +1,38 @@
+import Testing
+
+@testable import Cortado
+
+/// The shard's header keeps what writers change apart from what lookups on
+/// other cores read: a write to a line a reader needs sends that line to the
+/// writer's core and back on the reader's next lookup (see `_Shard`).
+@Suite("Component: the shard's cache lines")
+struct ShardLayoutTests {
+  static let line = 64
+
+  func check<Key: Hashable & Sendable, Value: Sendable>(_: _Shard<Key, Value>.Type) throws {
+    typealias Shard = _Shard<Key, Value>
+    // Written by every drain of the read buffers and every insertion or removal.
+    let written: [(String, PartialKeyPath<Shard>)] = [
+      ("hitCount", \Shard.hitCount), ("missCount", \Shard.missCount), ("listHeads", \Shard.listHeads),
+      ("listTails", \Shard.listTails), ("count", \Shard.count), ("freeHead", \Shard.freeHead),
+    ]
+    // Read by every shared lookup (`sharedFind`).
+    let read: [(String, PartialKeyPath<Shard>)] = [
+      ("pairs", \Shard.pairs), ("meta", \Shard.meta), ("index", \Shard.index), ("indexMask", \Shard.indexMask),
+      ("timers", \Shard.timers), ("freshness", \Shard.freshness), ("wheelTime", \Shard.wheelTime),
+    ]
+    for (name, path) in written {
+      let offset = try #require(MemoryLayout<Shard>.offset(of: path))
+      #expect(offset < Self.line, "\(name) at \(offset) is outside the written line")
+    }
+    for (name, path) in read {
+      let offset = try #require(MemoryLayout<Shard>.offset(of: path))
+      #expect(offset >= Self.line, "\(name) at \(offset) shares the written line")
+    }
+  }
+
+  @Test func writtenAndReadFieldsAreOnDifferentLines() throws {
+    try check(_Shard<Int, Int>.self)
+    try check(_Shard<String, [Int]>.self)
+  }
+}
