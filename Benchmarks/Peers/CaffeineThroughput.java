@@ -6,12 +6,16 @@
 //
 //   java -cp /usr/share/java/caffeine-2.6.2.jar CaffeineThroughput.java KEYS_DIR
 //       [--workloads read,mixed] [--threads 1,2] [--warmup SECONDS] [--duration SECONDS] [--rounds N]
+//       [--maintenance pool|caller]
 //
 // Prints JSON: per cell, every round's operations per second and CPU
 // nanoseconds per operation (summed over the worker threads, as `cortado
 // bench` counts them). The cache is Caffeine's default build (maintenance on
 // ForkJoinPool.commonPool(), as an application gets it), bounded by
-// maximumSize and expireAfterWrite. Keys and values are pre-boxed Longs, so
+// maximumSize and expireAfterWrite; `--maintenance caller` runs the
+// maintenance on the calling thread instead (executor(Runnable::run)), as
+// Cortado does its policy work, to tell how much of Caffeine's lead comes
+// from the other core doing that work. Keys and values are pre-boxed Longs, so
 // the loop measures the cache, not the allocation of boxes (Caffeine's own
 // JMH benchmarks do the same). Before the rounds, every cell runs for
 // --warmup seconds so that the JIT has compiled the loops.
@@ -40,6 +44,7 @@ public final class CaffeineThroughput {
   static int warmUpLength;
   static Long[][] readKeys;
   static Long[][] wideKeys;
+  static boolean maintenanceOnCaller = false;
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
@@ -60,6 +65,12 @@ public final class CaffeineThroughput {
         case "--warmup": warmup = Double.parseDouble(args[i + 1]); break;
         case "--duration": duration = Double.parseDouble(args[i + 1]); break;
         case "--rounds": rounds = Integer.parseInt(args[i + 1]); break;
+        case "--maintenance":
+          if (!args[i + 1].equals("pool") && !args[i + 1].equals("caller")) {
+            throw new IllegalArgumentException("--maintenance must be pool or caller");
+          }
+          maintenanceOnCaller = args[i + 1].equals("caller");
+          break;
         default: throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -97,6 +108,7 @@ public final class CaffeineThroughput {
     // Debian's jar leaves its version out of the manifest: its path names it.
     StringBuilder out = new StringBuilder("{\"peer\":\"caffeine\",\"jar\":\"")
         .append(Caffeine.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+        .append("\",\"maintenance\":\"").append(maintenanceOnCaller ? "caller" : "pool")
         .append("\",\"java\":\"").append(System.getProperty("java.version")).append("\",\"cells\":[");
     for (int c = 0; c < cells.size(); c++) {
       if (c > 0) out.append(",");
@@ -108,10 +120,11 @@ public final class CaffeineThroughput {
 
   /// One run of one cell on a fresh, warmed cache: {ops/s, CPU ns/op, hit ratio}.
   static double[] run(String workload, int threads, double seconds) throws Exception {
-    Cache<Long, Long> cache = Caffeine.newBuilder()
+    Caffeine<Object, Object> builder = Caffeine.newBuilder()
         .maximumSize(capacity)
-        .expireAfterWrite((long) (timeToLiveSeconds * 1e9), TimeUnit.NANOSECONDS)
-        .build();
+        .expireAfterWrite((long) (timeToLiveSeconds * 1e9), TimeUnit.NANOSECONDS);
+    if (maintenanceOnCaller) builder.executor(Runnable::run);
+    Cache<Long, Long> cache = builder.build();
     Long[][] streams = workload.equals("read") ? readKeys : wideKeys;
     warm(cache, streams);
     CyclicBarrier start = new CyclicBarrier(threads + 1);
