@@ -9,8 +9,8 @@ struct BenchCommand: ParsableCommand {
     discussion: """
       Implementations: cortado (W-TinyLFU, TTL 60 s), cortado-lru, cortado-coarse (CoarseClock), \
       cortado-no-ttl, cortado-lru-no-ttl, dict-lock-lru (Dictionary + pthread mutex + LRU list, \
-      TTL 60 s), nscache (NSCache with countLimit), and dictionary (an unsynchronised [Int: Int] \
-      read by one thread: the reference no cache can beat).
+      TTL 60 s), nscache (NSCache with countLimit), and dictionary (an unsynchronised [Int: Int], \
+      only read: the reference no cache can beat).
 
       Workloads over precomputed Zipf(0.99) keys: read (100% get, warm cache, all hits), mixed \
       (90% get / 10% set), write (100% set), load (get-or-load with a cheap loader).

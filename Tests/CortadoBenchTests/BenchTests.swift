@@ -102,14 +102,14 @@ struct BenchTests {
     configuration.rounds = 1
     configuration.streamLength = 1 << 12
     let report = try Benchmark.run(configuration)
-    let cells = BenchWorkload.allCases.count * 2 * (BenchImplementation.allCases.count - 1) + 1
+    let cells = BenchWorkload.allCases.count * 2 * (BenchImplementation.allCases.count - 1) + 2
     #expect(report.measurements.count == cells)
     for measurement in report.measurements {
       #expect(measurement.operationsPerSecond > 0, "\(measurement.implementation) \(measurement.workload)")
       if let ratio = measurement.hitRatio { #expect(ratio >= 0 && ratio <= 1) }
       #expect((measurement.cpuNanosecondsPerOperation ?? 0) > 0)
     }
-    #expect(report.measurements.filter { $0.implementation == .dictionary }.map(\.workload) == [.read])
+    #expect(report.measurements.filter { $0.implementation == .dictionary }.map(\.workload) == [.read, .read])
     // A warm cache serves reads from memory: nearly all hits.
     let read = try #require(report.measurement(.cortadoLRU, .read, threads: 1))
     #expect(read.hitRatio! > 0.98)
@@ -118,21 +118,23 @@ struct BenchTests {
   }
 
   static func measurement(
-    _ implementation: BenchImplementation, _ workload: BenchWorkload, _ threads: Int, _ rate: Double
+    _ implementation: BenchImplementation, _ workload: BenchWorkload, _ threads: Int, _ rate: Double,
+    cpu: Double? = nil
   ) -> BenchMeasurement {
     BenchMeasurement(
       implementation: implementation, workload: workload, threads: threads,
-      operationsPerSecond: rate, rounds: [rate], hitRatio: nil)
+      operationsPerSecond: rate, rounds: [rate], hitRatio: nil, cpuNanosecondsPerOperation: cpu)
   }
 
   static func syntheticReport() -> BenchReport {
     BenchReport(
       configuration: BenchConfiguration(),
       measurements: [
-        measurement(.dictionary, .read, 1, 50e6),  // 20 ns
+        measurement(.dictionary, .read, 1, 50e6, cpu: 20),  // 20 ns
+        measurement(.dictionary, .read, 2, 90e6, cpu: 22),
         measurement(.cortadoNoTTL, .read, 1, 25e6),  // 40 ns: 2.0×, met
-        measurement(.cortado, .read, 1, 10e6),  // 100 ns: 5.0×, missed
-        measurement(.cortado, .read, 2, 19e6),  // 1.9× scaling, met
+        measurement(.cortado, .read, 1, 10e6, cpu: 100),  // 100 ns: 5.0×, missed
+        measurement(.cortado, .read, 2, 19e6, cpu: 125),  // 1.25× the CPU time: missed
         measurement(.cortado, .mixed, 2, 9e6),
         measurement(.lockedDictionary, .mixed, 2, 3e6),  // 3.0×, met
         measurement(.nsCache, .mixed, 2, 1e6),
@@ -142,12 +144,24 @@ struct BenchTests {
   @Test("the performance goals are computed from the medians, met or not")
   func goals() {
     let checks = PerformanceGoals.evaluate(Self.syntheticReport())
-    #expect(checks.count == 5)
+    #expect(checks.count == 7)
     #expect(checks[0].value == 2.0 && checks[0].isMet == true)
     #expect(checks[1].value == 5.0 && checks[1].isMet == false)
     #expect(checks[2].value == nil && checks[2].isMet == nil)  // coarse clock not measured
     #expect(checks[3].value == 3.0 && checks[3].isMet == true)
-    #expect(checks[4].value == 1.9 && checks[4].isMet == true)
+    #expect(checks[4].value == 1.25 && checks[4].isMet == false)
+    #expect(checks[4].detail.contains("ceiling: 1.10×"), "the dictionary's own ratio is printed beside it")
+    #expect(checks[5].value == nil, "no memory measured")
+    #expect(checks[6].value == nil && checks[6].detail.contains("throughput.py"), "Caffeine: measured elsewhere")
+
+    var withMemory = Self.syntheticReport()
+    withMemory.memory = [
+      MemoryMeasurement(implementation: .cortadoNoTTL, entries: 1_000_000, residentGrowth: 78_000_000),
+      MemoryMeasurement(implementation: .cortado, entries: 1_000_000, residentGrowth: 88_000_000),
+    ]
+    let memory = PerformanceGoals.evaluate(withMemory)[5]
+    #expect(memory.value == 72 && memory.isMet == false, "the worst configuration counts")
+    #expect(memory.detail.contains("cortado,"))
   }
 
   @Test("ratios are to the best baseline of the same workload and thread count; ns/op counts threads")
@@ -174,7 +188,7 @@ struct BenchTests {
     let memory = try #require(parsed?["memory"] as? [[String: Any]])
     #expect(memory.first?["bytesPerEntry"] as? Double == 80)
     #expect(memory.first?["overheadPerEntry"] as? Double == 64)
-    #expect((parsed?["goals"] as? [Any])?.count == 5)
+    #expect((parsed?["goals"] as? [Any])?.count == 7)
     #expect(BenchOutput.text(report).contains("NO"))
   }
 

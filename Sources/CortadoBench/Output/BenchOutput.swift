@@ -67,7 +67,11 @@ package enum BenchOutput {
       alignments: [.left, .right, .right, .left, .left])
     for check in checks {
       goals.append([
-        check.name, check.goal, check.value.map { Format.fixed($0, digits: 2) + "×" } ?? "–",
+        check.name, check.goal,
+        check.value.map {
+          Format.fixed($0, digits: check.unit == "×" ? 2 : 1) + (check.unit == "×" ? "×" : " " + check.unit)
+        }
+          ?? "–",
         check.isMet.map { $0 ? "yes" : "NO" } ?? "n/a", check.detail,
       ])
     }
@@ -108,6 +112,7 @@ package enum BenchOutput {
       .object([
         ("goal", .string(check.name)),
         ("target", .string(check.goal)),
+        ("unit", .string(check.unit)),
         ("measured", check.value.map { .double(($0 * 1000).rounded() / 1000) } ?? .null),
         ("met", check.isMet.map { .bool($0) } ?? .null),
       ])

@@ -1,11 +1,11 @@
 /// The reference row: a plain `[Int: Int]`, filled before the run and then
-/// only read, by one thread, with no lock, no bound and no clock. No cache
-/// can look a key up faster, so the other rows' hit costs are quoted as
-/// multiples of this one.
+/// only read, with no lock, no bound and no clock. No cache can look a key
+/// up faster, so the other rows' hit costs are quoted as multiples of this
+/// one, and its two-thread reads are the ceiling of read scaling.
 ///
 /// The dictionary is a `let`, so reads need no exclusivity check, and it is
 /// never written during a run (which is what makes the `@unchecked Sendable`
-/// sound even if it were read by several threads).
+/// sound when several threads read it).
 final class ReferenceDictionarySubject: BenchSubject, @unchecked Sendable {
   let storage: [Int: Int]
 
