@@ -158,9 +158,10 @@ struct BenchTests {
     withMemory.memory = [
       MemoryMeasurement(implementation: .cortadoNoTTL, entries: 1_000_000, residentGrowth: 78_000_000),
       MemoryMeasurement(implementation: .cortado, entries: 1_000_000, residentGrowth: 88_000_000),
+      MemoryMeasurement(implementation: .nsCache, entries: 1_000_000, residentGrowth: 226_000_000),
     ]
     let memory = PerformanceGoals.evaluate(withMemory)[5]
-    #expect(memory.value == 72 && memory.isMet == false, "the worst configuration counts")
+    #expect(memory.value == 72 && memory.isMet == false, "the worst of Cortado's configurations counts, not NSCache")
     #expect(memory.detail.contains("cortado,"))
   }
 
