@@ -48,3 +48,10 @@ int64_t _cortado_thread_number(void) {
   }
   return cortado_thread_number;
 }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+void _cortado_return_freed_memory(void) { malloc_trim(0); }
+#else
+void _cortado_return_freed_memory(void) {}
+#endif

@@ -411,6 +411,7 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
       aux = _reallocate(old, from: capacity, to: newCapacity, fill: -1)
     }
     capacity = newCapacity
+    if newCapacity >= _ShardConstants.returnFreedMemoryCapacity { _cortado_return_freed_memory() }
   }
 
   /// Allocates the timer arrays on first use (a cache without lifetimes never
