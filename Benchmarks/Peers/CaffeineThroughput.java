@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -112,7 +113,7 @@ public final class CaffeineThroughput {
         .append("\",\"java\":\"").append(System.getProperty("java.version")).append("\",\"cells\":[");
     for (int c = 0; c < cells.size(); c++) {
       if (c > 0) out.append(",");
-      out.append(String.format("{\"workload\":\"%s\",\"threads\":%s,\"hitRatio\":%.4f,\"rounds\":%s,\"cpuNsPerOp\":%s}",
+      out.append(String.format(Locale.ROOT, "{\"workload\":\"%s\",\"threads\":%s,\"hitRatio\":%.4f,\"rounds\":%s,\"cpuNsPerOp\":%s}",
           cells.get(c)[0], cells.get(c)[1], hitRatios[c], list(rates[c], "%.0f"), list(cpu[c], "%.2f")));
     }
     System.out.println(out.append("]}"));
@@ -127,28 +128,32 @@ public final class CaffeineThroughput {
     Cache<Long, Long> cache = builder.build();
     Long[][] streams = workload.equals("read") ? readKeys : wideKeys;
     warm(cache, streams);
-    CyclicBarrier start = new CyclicBarrier(threads + 1);
     long[][] results = new long[threads][];
     Thread[] workers = new Thread[threads];
-    final long[] deadline = new long[1];
+    // {start, deadline}: set by the barrier's action, which runs when the last
+    // worker arrives and before any is released, so thread start-up is not
+    // timed (as cortado bench's start gate).
+    final long[] window = new long[2];
+    CyclicBarrier start = new CyclicBarrier(threads, () -> {
+      window[0] = System.nanoTime();
+      window[1] = window[0] + (long) (seconds * 1e9);
+    });
     for (int t = 0; t < threads; t++) {
       final int thread = t;
       workers[t] = new Thread(() -> {
         try {
           start.await();
-          results[thread] = work(cache, workload.equals("mixed"), streams[thread], deadline[0]);
+          results[thread] = work(cache, workload.equals("mixed"), streams[thread], window[1]);
         } catch (Exception error) {
           throw new RuntimeException(error);
         }
       });
       workers[t].start();
     }
-    long begin = System.nanoTime();
-    deadline[0] = begin + (long) (seconds * 1e9);  // published by the barrier
-    start.await();
+    for (Thread worker : workers) worker.join();
+    long begin = window[0];
     long operations = 0, cpuNanos = 0, gets = 0, hits = 0, end = begin;
     for (int t = 0; t < threads; t++) {
-      workers[t].join();
       operations += results[t][0];
       cpuNanos += results[t][1];
       gets += results[t][2];
@@ -240,7 +245,7 @@ public final class CaffeineThroughput {
     StringBuilder text = new StringBuilder("[");
     for (int i = 0; i < values.length; i++) {
       if (i > 0) text.append(",");
-      text.append(String.format(format, values[i]));
+      text.append(String.format(Locale.ROOT, format, values[i]));
     }
     return text.append("]").toString();
   }

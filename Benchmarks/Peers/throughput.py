@@ -108,8 +108,8 @@ def main():
 
     rows, met = [], True
     header = ("| workload | threads | Caffeine best | Caffeine worst | Cortado default | ratio to best "
-              "| CPU ns/op Caffeine | CPU ns/op Cortado | Cortado, no lifetime | Cortado LRU, no lifetime "
-              "| Dictionary + lock + LRU | Dictionary, 1 thread | Caffeine, maintenance on the caller (best) |")
+              "| CPU ns/op Caffeine (workers only) | CPU ns/op Cortado | Cortado, no lifetime | Cortado LRU, no lifetime "
+              "| Dictionary + lock + LRU | Dictionary, unsynchronised, read only | Caffeine, maintenance on the caller (best) |")
     rows.append(header)
     rows.append("|" + "---|" * 2 + "---:|" * (header.count("|") - 3))
     summary = []

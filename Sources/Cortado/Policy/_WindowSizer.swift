@@ -177,7 +177,10 @@ struct _WindowSizer {
   /// instead of at the end of the sample (a hot spot that just moved).
   @inlinable
   mutating func earlyDecision(requests: Int, window: Int) -> Int? {
-    if requests < lastLook { lastLook = requests }  // statistics were reset
+    if requests < lastLook {  // statistics were reset (within the first sample)
+      lastLook = requests
+      _ = shadow.takeLead()
+    }
     guard requests &- lastLook >= lookInterval else { return nil }
     lastLook = requests
     guard window < ceiling, let lead = shadow.significantLead(), lead > _TinyLFUConstants.lruLeadThreshold else {

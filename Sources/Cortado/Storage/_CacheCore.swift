@@ -1,3 +1,5 @@
+import _CortadoShims
+
 /// The storage behind a ``Cache``: the stripes, the configuration in internal
 /// units, the clock and the removal sink.
 ///
@@ -129,8 +131,11 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     stripe.shard.pointee.recorded = false
     var garbage: [any Error] = []
     if !stripe.shard.pointee.garbage.isEmpty { swap(&garbage, &stripe.shard.pointee.garbage) }
+    let returnsMemory = stripe.shard.pointee.returnsFreedMemory
+    stripe.shard.pointee.returnsFreedMemory = false
     stripe.unlock()
     garbage.removeAll()  // errors' deinits run here, outside the lock
+    if returnsMemory { _cortado_return_freed_memory() }
     sink.drain()
   }
 
@@ -145,13 +150,17 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     stripe.lock()
     let result = body(stripe.shard)
     var garbage: [any Error] = []
+    var returnsMemory = false
     if stripe.shard.pointee.recorded {
       if !stripe.shard.pointee.garbage.isEmpty { swap(&garbage, &stripe.shard.pointee.garbage) }
+      returnsMemory = stripe.shard.pointee.returnsFreedMemory
+      stripe.shard.pointee.returnsFreedMemory = false
       stripe.shard.pointee.recorded = false
       removalsAwaitDelivery.store(1)
     }
     stripe.unlock()
     garbage.removeAll()
+    if returnsMemory { _cortado_return_freed_memory() }
     return result
   }
 

@@ -1,5 +1,3 @@
-import _CortadoShims
-
 // The hash index: open addressing with linear probing over a power-of-two
 // table of `Int32` (slot + 1; 0 marks an empty bucket). Keys live only in the
 // arena, so a key is stored once, and the index costs 4 bytes per bucket.
@@ -89,7 +87,7 @@ extension _Shard {
     index.deallocate()
     index = newIndex
     indexMask = newMask
-    if newSize >= 2 * _ShardConstants.returnFreedMemoryCapacity { _cortado_return_freed_memory() }
+    if newSize >= 2 * _ShardConstants.returnFreedMemoryCapacity { requestMemoryReturn() }
   }
 
   /// Shrinks the index back to its initial size (after `removeAll`).

@@ -174,8 +174,9 @@ struct _ShardSettings {
 @usableFromInline
 struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   // MARK: Written by every drain of the read buffers, or by every insertion
-  // These fill the shard's first cache line (the stripe aligns the shard to
-  // 64 bytes; Swift lays out stored properties in declaration order). A drain
+  // These fill the shard's first 64 bytes (the stripe aligns the shard to
+  // 64 bytes; Swift lays out stored properties in declaration order; on
+  // Apple silicon, whose lines are 128 bytes, padding follows them). A drain
   // runs while other threads read the shard (see `_Stripe`), and a write
   // leaves the stripe to readers on the other core, so what drains and
   // insertions write must not share a line with what lookups read: the
@@ -188,6 +189,18 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   @usableFromInline var count: Int
   /// The first free slot below `fresh` (-1: none).
   @usableFromInline var freeHead: Int32
+  /// Slots below this have been handed out before (see `fresh`): written by
+  /// every insertion while the arena fills, so it lives on this line too.
+  @usableFromInline var freshSlots: Int32
+  #if _pointerBitWidth(_32)
+    // With a 4-byte `Int` the fields above take 52 bytes: fill the line.
+    @usableFromInline var _padding32: (Int32, Int32, Int32) = (0, 0, 0)
+  #endif
+  #if canImport(Darwin) && arch(arm64)
+    // Apple silicon moves 128-byte lines between cores: a second 64 bytes
+    // keep the fields below off the line of the fields above.
+    @usableFromInline var _paddingLine: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+  #endif
 
   // MARK: Arena
   @usableFromInline var records: UnsafeMutableRawPointer
@@ -197,7 +210,11 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   @usableFromInline var history: UnsafeMutablePointer<_History>
   @usableFromInline var capacity: Int
   @usableFromInline var slotLimit: Int
-  @usableFromInline var fresh: Int  // slots below this have been handed out before
+  /// Slots below this have been handed out before (slots are 32-bit).
+  @inlinable var fresh: Int {
+    get { Int(freshSlots) }
+    set { freshSlots = Int32(truncatingIfNeeded: newValue) }
+  }
 
   // MARK: Index (open addressing, linear probing; slot + 1, 0 = empty)
   @usableFromInline var index: UnsafeMutablePointer<Int32>
@@ -249,9 +266,14 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   /// Values to release only after the lock is dropped (remembered errors
   /// that were forgotten: their `deinit` is user code).
   @usableFromInline var garbage: [any Error]
-  /// Set when an operation queued a removal or garbage; the stripe's gate
-  /// (`_CacheCore.locked`) releases and delivers them after unlocking.
+  /// Set when an operation queued a removal or garbage, or grew the arena;
+  /// the stripe's gate (`_CacheCore.locked`) releases and delivers them, and
+  /// returns freed memory, after unlocking.
   @usableFromInline var recorded: Bool
+  /// A growth freed large arrays: the gate hands the allocator's free memory
+  /// back to the system once the stripe is unlocked (see
+  /// `_ShardConstants.returnFreedMemoryCapacity`).
+  @usableFromInline var returnsFreedMemory: Bool
 
   @usableFromInline
   init(settings: _ShardSettings, start: Int64, globalStamp: _AtomicInt64?, sink: _RemovalSink<Key, Value>) {
@@ -264,7 +286,7 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
       ? _Shard.absoluteSlotLimit
       : min(settings.maximumCount + policyExtra, _Shard.absoluteSlotLimit)
     capacity = 0
-    fresh = 0
+    freshSlots = 0
     freeHead = -1
     count = 0
     records = _NodeLayout<Key, Value>.allocate(capacity: 0)
@@ -307,6 +329,7 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     failures = [:]
     garbage = []
     recorded = false
+    returnsFreedMemory = false
     if settings.weighted {
       costs = .allocate(capacity: 0)
     }
@@ -411,7 +434,16 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
       aux = _reallocate(old, from: capacity, to: newCapacity, fill: -1)
     }
     capacity = newCapacity
-    if newCapacity >= _ShardConstants.returnFreedMemoryCapacity { _cortado_return_freed_memory() }
+    if newCapacity >= _ShardConstants.returnFreedMemoryCapacity { requestMemoryReturn() }
+  }
+
+  /// Asks the stripe's gate to return the allocator's free memory to the
+  /// system after unlocking: `malloc_trim` walks the whole process's heap,
+  /// which must not happen while readers wait for the stripe.
+  @inlinable
+  mutating func requestMemoryReturn() {
+    returnsFreedMemory = true
+    recorded = true
   }
 
   /// Allocates the timer arrays on first use (a cache without lifetimes never

@@ -23,16 +23,16 @@ enum _ShardConstants {
   /// budget) fits in an `Int`.
   @usableFromInline static let largestCostBudget = Int.max >> 2
 
-  /// From this arena size on, a growth hands the arrays it freed back to
-  /// the system (`_cortado_return_freed_memory`; the index counts in slots
-  /// too, two buckets per slot). glibc keeps freed blocks above its mapping
-  /// threshold as resident free space once it has raised that threshold, and
-  /// a cache that fills to 1,000,000 entries kept about 4 bytes per entry so
-  /// (measured: 88.7 → 85.0 MB with a lifetime, 80.7 → 76.0 MB without).
-  /// The arrays of a 16,384-slot arena are about 1 MiB together: below that
-  /// what the allocator keeps is small, and the trim (a walk of its free
-  /// lists) would cost more than it returns. A growth copies the whole arena
-  /// anyway, so the trim adds a fraction of a cost already paid, a
-  /// logarithmic number of times.
+  /// From this arena size on, a growth hands the allocator's free memory
+  /// back to the system (`_cortado_return_freed_memory`, after the stripe is
+  /// unlocked; the index counts two buckets per slot). glibc keeps freed
+  /// blocks above its mapping threshold as resident free space once it has
+  /// raised that threshold, and a cache filled to 1,000,000 entries kept 4–5
+  /// bytes per entry so (measured: 88.7 → 85.0 MB with a lifetime, 80.7 →
+  /// 75.5 MB without). `malloc_trim` walks the whole process's heap, so its
+  /// cost is not this stripe's: it runs outside the lock, and only for large
+  /// arenas, whose arrays (about 1 MiB together at 16,384 slots) are worth
+  /// returning; a cache reaches each size once, so a cache of n entries
+  /// trims O(log n) times per stripe.
   @usableFromInline static let returnFreedMemoryCapacity = 16_384
 }

@@ -92,6 +92,11 @@ package enum PerformanceGoals {
     var scalingDetail = "cortado, read, 1 and 2 threads"
     if let cpu1, let cpu2 {
       scalingDetail = "\(Format.fixed(cpu2, digits: 1)) vs \(Format.fixed(cpu1, digits: 1)) CPU ns/op (cortado)"
+      // Time a thread spends asleep on a lock costs no CPU: the throughput
+      // ratio shows such serialisation.
+      if let read1 = ops(.cortado, .read, 1), let read2 = ops(.cortado, .read, 2), read1 > 0 {
+        scalingDetail += "; throughput \(Format.fixed(read2 / read1, digits: 2))× one thread's"
+      }
       if let reference1 = cpu(.dictionary, .read, 1), let reference2 = cpu(.dictionary, .read, 2), reference1 > 0 {
         scalingDetail +=
           "; the unsynchronised Dictionary, the ceiling: \(Format.fixed(reference2 / reference1, digits: 2))×"
