@@ -180,6 +180,11 @@ extension _Shard {
       links[Int(slot)].windowUse = sizer.useStamp(requests)
       sizer.inserted(meta[Int(slot)].hash, requests: requests)
       sizer.shadow.cacheInserted(meta[Int(slot)].hash)
+      // The insertion stands for the miss that preceded it: a lookup's miss
+      // carries no hash, so this is where the shadow sees it. A write of a
+      // key nobody asked for counts as a request too, and if the shadow
+      // still holds the key, as a hit only LRU had: a small bias towards
+      // LRU, accepted because the window sizer only acts on a clear lead.
       sizer.shadow.observe(meta[Int(slot)].hash, hit: false)
     }
   }
