@@ -65,9 +65,11 @@ final class _Sweeper: @unchecked Sendable {
     mutex.unlock()
   }
 
-  /// The number of caches currently registered and alive (for tests).
-  var registeredCount: Int {
-    mutex.withLock { targets.filter { $0.target.map { !$0.isClosed } ?? false }.count }
+  /// Whether this cache is registered and alive (for tests: unlike a count
+  /// of registrations, the answer does not change when tests running beside
+  /// them create or drop caches of their own).
+  func isRegistered(_ target: any _Sweepable) -> Bool {
+    mutex.withLock { targets.contains { $0.target.map { $0 === target && !$0.isClosed } ?? false } }
   }
 
   /// Runs one sweeping pass now, on the calling thread (tests use it to check
