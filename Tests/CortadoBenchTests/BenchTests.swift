@@ -163,6 +163,7 @@ struct BenchTests {
     let memory = PerformanceGoals.evaluate(withMemory)[5]
     #expect(memory.value == 72 && memory.isMet == false, "the worst of Cortado's configurations counts, not NSCache")
     #expect(memory.detail.contains("cortado,"))
+    #expect(memory.measuredText == "72.0 B" && checks[4].measuredText == "1.25×" && checks[6].measuredText == "–")
   }
 
   @Test("ratios are to the best baseline of the same workload and thread count; ns/op counts threads")

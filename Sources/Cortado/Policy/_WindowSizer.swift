@@ -142,13 +142,15 @@ struct _WindowSizer {
   /// reset).
   @inlinable
   mutating func decision(requests: Int, window: Int) -> Int? {
-    let elapsed = requests &- sampleStart
-    if elapsed < 0 {  // statistics were reset
+    // The count went back: the statistics were reset. (`lastLook` is never
+    // below `sampleStart`, so this also catches a reset within a sample.)
+    if requests < lastLook {
       sampleStart = requests
       lastLook = requests
       _ = shadow.takeLead()
       return nil
     }
+    let elapsed = requests &- sampleStart
     guard elapsed >= sampleRequests else { return earlyDecision(requests: requests, window: window) }
     let advantage = Double(windowReturns &- mainReturns) / Double(elapsed)
     sampleStart = requests
@@ -177,10 +179,6 @@ struct _WindowSizer {
   /// instead of at the end of the sample (a hot spot that just moved).
   @inlinable
   mutating func earlyDecision(requests: Int, window: Int) -> Int? {
-    if requests < lastLook {  // statistics were reset (within the first sample)
-      lastLook = requests
-      _ = shadow.takeLead()
-    }
     guard requests &- lastLook >= lookInterval else { return nil }
     lastLook = requests
     guard window < ceiling, let lead = shadow.significantLead(), lead > _TinyLFUConstants.lruLeadThreshold else {

@@ -1,5 +1,3 @@
-import _CortadoShims
-
 /// The storage behind a ``Cache``: the stripes, the configuration in internal
 /// units, the clock and the removal sink.
 ///
@@ -128,14 +126,9 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
   /// The slow half of `locked`: something was recorded.
   @usableFromInline
   func settleAndUnlock(_ stripe: _Stripe<Key, Value>) {
-    stripe.shard.pointee.recorded = false
-    var garbage: [any Error] = []
-    if !stripe.shard.pointee.garbage.isEmpty { swap(&garbage, &stripe.shard.pointee.garbage) }
-    let returnsMemory = stripe.shard.pointee.returnsFreedMemory
-    stripe.shard.pointee.returnsFreedMemory = false
+    var work = stripe.shard.pointee.takeWorkAfterUnlock()
     stripe.unlock()
-    garbage.removeAll()  // errors' deinits run here, outside the lock
-    if returnsMemory { _cortado_return_freed_memory() }
+    work.run()
     sink.drain()
   }
 
@@ -149,18 +142,13 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
   {
     stripe.lock()
     let result = body(stripe.shard)
-    var garbage: [any Error] = []
-    var returnsMemory = false
+    var work = _WorkAfterUnlock()
     if stripe.shard.pointee.recorded {
-      if !stripe.shard.pointee.garbage.isEmpty { swap(&garbage, &stripe.shard.pointee.garbage) }
-      returnsMemory = stripe.shard.pointee.returnsFreedMemory
-      stripe.shard.pointee.returnsFreedMemory = false
-      stripe.shard.pointee.recorded = false
+      work = stripe.shard.pointee.takeWorkAfterUnlock()
       removalsAwaitDelivery.store(1)
     }
     stripe.unlock()
-    garbage.removeAll()
-    if returnsMemory { _cortado_return_freed_memory() }
+    work.run()
     return result
   }
 

@@ -81,6 +81,27 @@ struct _History {
   }
 }
 
+/// What a stripe's gate does after unlocking (`_Shard.takeWorkAfterUnlock`):
+/// release forgotten loader errors (their `deinit` is user code) and hand
+/// freed memory back to the system.
+@usableFromInline
+struct _WorkAfterUnlock {
+  @usableFromInline var garbage: [any Error] = []
+  @usableFromInline var returnsFreedMemory = false
+
+  @inlinable
+  init(returnsFreedMemory: Bool = false) {
+    self.returnsFreedMemory = returnsFreedMemory
+  }
+
+  /// Runs it; the stripe must be unlocked.
+  @inlinable
+  mutating func run() {
+    garbage.removeAll()
+    if returnsFreedMemory { _cortado_return_freed_memory() }
+  }
+}
+
 /// Flag bits in `_Meta.flags`.
 @usableFromInline
 enum _NodeFlag {
@@ -444,6 +465,17 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
   mutating func requestMemoryReturn() {
     returnsFreedMemory = true
     recorded = true
+  }
+
+  /// Takes what the stripe's gate must do once the stripe is unlocked (see
+  /// `recorded`), leaving the shard with nothing recorded.
+  @usableFromInline
+  mutating func takeWorkAfterUnlock() -> _WorkAfterUnlock {
+    var work = _WorkAfterUnlock(returnsFreedMemory: returnsFreedMemory)
+    if !garbage.isEmpty { swap(&work.garbage, &garbage) }
+    returnsFreedMemory = false
+    recorded = false
+    return work
   }
 
   /// Allocates the timer arrays on first use (a cache without lifetimes never

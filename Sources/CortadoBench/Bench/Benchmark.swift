@@ -11,17 +11,9 @@ package enum Benchmark {
   package static func run(_ configuration: BenchConfiguration, progress: ProgressBar = .disabled) throws -> BenchReport
   {
     try configuration.validate()
-    let maxThreads = configuration.threads.max()!
     progress.begin("bench: drawing Zipf keys", total: nil)
-    let readKeys = KeyStreams(
-      keySpace: configuration.capacity, threads: maxThreads,
-      length: configuration.streamLength, seed: configuration.seed)
-    let wideKeys =
-      configuration.workloads.contains(where: { $0 != .read })
-      ? KeyStreams(
-        keySpace: configuration.keySpace, threads: maxThreads, length: configuration.streamLength,
-        seed: configuration.seed &+ wideSeedOffset)
-      : readKeys
+    let readKeys = readStreams(configuration)
+    let wideKeys = configuration.workloads.contains(where: { $0 != .read }) ? wideStreams(configuration) : readKeys
 
     struct Cell {
       var implementation: BenchImplementation
@@ -128,6 +120,21 @@ package enum Benchmark {
   /// Added to the seed for the wide key space's streams, so that they are
   /// not the read streams' keys again.
   static let wideSeedOffset: UInt64 = 1_000
+
+  /// The streams of `read`: one per thread of the largest count, over the
+  /// cache's own key space (every key present).
+  static func readStreams(_ configuration: BenchConfiguration) -> KeyStreams {
+    KeyStreams(
+      keySpace: configuration.capacity, threads: configuration.threads.max()!,
+      length: configuration.streamLength, seed: configuration.seed)
+  }
+
+  /// The streams of `mixed`, `write` and `load`, over the larger key space.
+  static func wideStreams(_ configuration: BenchConfiguration) -> KeyStreams {
+    KeyStreams(
+      keySpace: configuration.keySpace, threads: configuration.threads.max()!,
+      length: configuration.streamLength, seed: configuration.seed &+ wideSeedOffset)
+  }
 
   static func median(_ values: [Double]) -> Double {
     guard !values.isEmpty else { return 0 }

@@ -26,12 +26,11 @@ extension KeyStreams {
     }
   }
 
-  /// FNV-1a over the keys taken as 64-bit words (not bytes): one line in
-  /// any language with wrapping 64-bit multiplication.
+  /// FNV-1a over the keys taken as 64-bit words (`StableHash.combine(word:)`).
   static func checksum(_ keys: [Int]) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for key in keys { hash = (hash ^ UInt64(bitPattern: Int64(key))) &* 0x0000_0100_0000_01b3 }
-    return hash
+    var hash = StableHash()
+    for key in keys { hash.combine(word: UInt64(bitPattern: Int64(key))) }
+    return hash.value
   }
 }
 
@@ -40,13 +39,8 @@ extension Benchmark {
   /// to `directory` (which must exist) with their manifest, `keys.json`.
   package static func exportKeys(_ configuration: BenchConfiguration, to directory: String) throws {
     try configuration.validate()
-    let threads = configuration.threads.max()!
-    let read = KeyStreams(
-      keySpace: configuration.capacity, threads: threads, length: configuration.streamLength,
-      seed: configuration.seed)
-    let wide = KeyStreams(
-      keySpace: configuration.keySpace, threads: threads, length: configuration.streamLength,
-      seed: configuration.seed &+ wideSeedOffset)
+    let read = readStreams(configuration)
+    let wide = wideStreams(configuration)
     func files(_ list: [(file: String, checksum: UInt64)]) -> JSONValue {
       .array(list.map { .object([("file", .string($0.file)), ("checksum", .string(String($0.checksum)))]) })
     }

@@ -12,6 +12,13 @@ package struct TargetCheck: Sendable, Equatable {
   package var detail: String
   /// The unit of `value`: `×` for a ratio, `B` for bytes.
   package var unit = "×"
+
+  /// `value` as a table shows it: a ratio to two decimals (`4.88×`), bytes
+  /// to one (`69.2 B`); `–` when not measured.
+  package var measuredText: String {
+    guard let value else { return "–" }
+    return unit == "×" ? Format.fixed(value, digits: 2) + "×" : Format.fixed(value, digits: 1) + " " + unit
+  }
 }
 
 /// Cortado's performance goals, checked on a run's medians: the cost of a

@@ -67,11 +67,7 @@ package enum BenchOutput {
       alignments: [.left, .right, .right, .left, .left])
     for check in checks {
       goals.append([
-        check.name, check.goal,
-        check.value.map {
-          Format.fixed($0, digits: check.unit == "×" ? 2 : 1) + (check.unit == "×" ? "×" : " " + check.unit)
-        }
-          ?? "–",
+        check.name, check.goal, check.measuredText,
         check.isMet.map { $0 ? "yes" : "NO" } ?? "n/a", check.detail,
       ])
     }
