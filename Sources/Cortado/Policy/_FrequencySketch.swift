@@ -103,20 +103,24 @@ struct _FrequencySketch {
   }
 
   /// Grows the table when the stripe holds more entries than it covers.
-  @inlinable @inline(__always)
-  mutating func ensureCapacity(_ entries: Int) {
-    if _slowPath(entries > coveredEntries) { grow(toCover: entries) }
+  /// Returns the bytes of the table it freed (0 when it did not grow).
+  @inlinable @inline(__always) @discardableResult
+  mutating func ensureCapacity(_ entries: Int) -> Int {
+    if _slowPath(entries > coveredEntries) { return grow(toCover: entries) }
+    return 0
   }
 
   @usableFromInline
-  mutating func grow(toCover entries: Int) {
-    guard let old = table, words < targetWords else { return }
+  mutating func grow(toCover entries: Int) -> Int {
+    guard let old = table, words < targetWords else { return 0 }
+    let freedBytes = words * MemoryLayout<UInt64>.stride
     var newWords = words * 2
     while _FrequencySketch.entries(forWords: newWords) < entries && newWords < targetWords { newWords <<= 1 }
     newWords = Swift.min(newWords, targetWords)
     old.deallocate()
     allocate(words: newWords)
     additions = 0  // a new sample for the new table
+    return freedBytes
   }
 
   /// The four counters of a key: word indexes and bit shifts inside one

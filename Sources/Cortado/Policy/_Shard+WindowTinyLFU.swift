@@ -155,7 +155,7 @@ extension _Shard {
   /// to the most recent end of region `to`.
   @inlinable
   mutating func moveRegion(_ slot: Int32, from: Int, to: Int, weight: Int) {
-    listRemove(from, slot)
+    listUnlink(from, slot)
     listWeights[from] -= weight
     setRegion(slot, to)
     listAppend(to, slot)
@@ -172,12 +172,12 @@ extension _Shard {
     setRegion(slot, _List.window)
     listAppend(_List.window, slot)
     listWeights[_List.window] += policyWeight(slot)
-    sketch.ensureCapacity(count)
+    if _slowPath(sketch.ensureCapacity(count) >= _ShardConstants.returnFreedTableBytes) { requestMemoryReturn() }
     sketch.increment(meta[Int(slot)].hash)
     if sizer.isEnabled {
       sizer.ghosts.ensureCapacity(count)
       let requests = hitCount &+ missCount
-      links[Int(slot)].windowUse = sizer.useStamp(requests)
+      meta[Int(slot)].windowUse = sizer.useStamp(requests)
       sizer.inserted(meta[Int(slot)].hash, requests: requests)
       sizer.shadow.cacheInserted(meta[Int(slot)].hash)
       // The insertion stands for the miss that preceded it: a lookup's miss
@@ -207,8 +207,12 @@ extension _Shard {
       sizer.shadow.touch(meta[Int(slot)].hash)
     }
     let hits = links[Int(slot)].pendingHits &+ 1
-    links[Int(slot)].pendingHits = hits
-    if hits >= _TinyLFUConstants.pendingHitsFlushThreshold { flushHits(slot) }
+    if hits >= _TinyLFUConstants.pendingHitsFlushThreshold {
+      links[Int(slot)].pendingHits = 0
+      sketch.increment(meta[Int(slot)].hash, by: Int(hits))
+    } else {
+      links[Int(slot)].pendingHits = hits
+    }
     switch region(of: slot) {
     case _List.window:
       listMoveToTail(_List.window, slot)
@@ -265,7 +269,7 @@ extension _Shard {
         } else {
           if sizer.isEnabled {
             sizer.rejected(
-              meta[Int(candidate)].hash, requests: hitCount &+ missCount, lastUse: links[Int(candidate)].windowUse)
+              meta[Int(candidate)].hash, requests: hitCount &+ missCount, lastUse: meta[Int(candidate)].windowUse)
           }
           evict(candidate, reason: .evicted, now: now)
           break
@@ -280,7 +284,7 @@ extension _Shard {
       if sizer.isEnabled {
         if region(of: victim) == _List.window {
           sizer.rejected(
-            meta[Int(victim)].hash, requests: hitCount &+ missCount, lastUse: links[Int(victim)].windowUse)
+            meta[Int(victim)].hash, requests: hitCount &+ missCount, lastUse: meta[Int(victim)].windowUse)
         } else {
           sizer.evictedFromMain(meta[Int(victim)].hash, requests: hitCount &+ missCount)
         }

@@ -17,9 +17,10 @@ enum _TinyLFUConstants {
   /// of the move happens as entries age out naturally.
   @inlinable static var maximumMovesPerResize: Int { 1_000 }
 
-  /// Hits counted in an entry before they are added to the sketch: the
-  /// counter is a byte of padding, and 8 keeps the sketch at most a few hits
-  /// behind while saving four counter updates on most hits.
+  /// Hits counted in an entry before they are added to the sketch: 8 keeps
+  /// the sketch at most a few hits behind while saving four counter updates
+  /// on most hits, and the count below it fits the 3 bits it has in a link
+  /// word (`_Links.pendingHits`, at most `_Links.fieldMaximum`).
   @inlinable static var pendingHitsFlushThreshold: UInt8 { 8 }
 
   /// Sketch frequency from which a losing candidate counts against a victim

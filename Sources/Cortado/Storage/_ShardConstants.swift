@@ -35,4 +35,13 @@ enum _ShardConstants {
   /// returning; a cache reaches each size once, so a cache of n entries
   /// trims O(log n) times per stripe.
   @usableFromInline static let returnFreedMemoryCapacity = 16_384
+
+  /// A growth of the frequency sketch that freed a table of at least this
+  /// many bytes hands the allocator's free memory back too. The sketch grows
+  /// with the entries, after the arena's last growth, and its freed tables
+  /// (half of 5 bytes per entry) stayed resident: 2–3 bytes per entry of a
+  /// cache filled to 1,000,000 entries. 128 KiB is what the index frees at
+  /// its threshold (32,768 four-byte buckets), below which a trim returns
+  /// too little to pay for its walk of the heap.
+  @usableFromInline static let returnFreedTableBytes = 128 << 10
 }
