@@ -25,7 +25,11 @@
       var indexed = 0
       for bucket in 0...indexMask where index[bucket] != 0 {
         indexed += 1
-        require(isOccupied(index[bucket] - 1), "index bucket \(bucket) points to a free slot")
+        let slot = _Shard.slot(inBucket: index[bucket])
+        require(isOccupied(Int32(truncatingIfNeeded: slot)), "index bucket \(bucket) points to a free slot")
+        require(
+          _Shard.bucket(slot: Int32(truncatingIfNeeded: slot), hash: meta[slot].hash) == index[bucket],
+          "index bucket \(bucket) has a stale hash fragment")
       }
       require(indexed == count, "index holds \(indexed) entries for count \(count)")
       require(count * 2 <= indexMask + 1, "index load factor above 1/2")

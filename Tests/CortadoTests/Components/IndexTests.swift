@@ -65,6 +65,26 @@ struct IndexTests {
     for key in 0..<1_000 { #expect(cache[key] == key) }
     cache._checkInvariants()
   }
+
+  /// A bucket packs slot + 1 with the hash's top 3 bits: every slot a stripe
+  /// may hold reads back under every fragment, no bucket reads as empty, and
+  /// only the fragment of the key's own hash matches.
+  @Test func bucketsKeepTheSlotAndTheHashFragment() {
+    typealias Shard = _Shard<Int, Int>
+    let slots: [Int32] = [0, 1, 4_095, Int32(Shard.absoluteSlotLimit - 1)]
+    for slot in slots {
+      for fragment in UInt32(0)..<8 {
+        let hash = fragment << 29 | 0x0ABC_DEF1
+        let stored = Shard.bucket(slot: slot, hash: hash)
+        #expect(stored != 0)
+        #expect(Shard.slot(inBucket: stored) == Int(slot))
+        #expect(Shard.fragmentMatches(stored, hash))
+        #expect(Shard.fragmentMatches(stored, hash ^ 0x1FFF_FFFF), "only the top bits are compared")
+        #expect(!Shard.fragmentMatches(stored, hash ^ (1 << 31)))
+        #expect(!Shard.fragmentMatches(stored, hash ^ (1 << 29)))
+      }
+    }
+  }
 }
 
 /// Every order of `elements`.
