@@ -23,7 +23,7 @@
       }
       require(occupied == count, "count \(count) but \(occupied) occupied slots")
       var indexed = 0
-      for bucket in 0...indexMask where index[bucket] != 0 {
+      for bucket in 0..<indexSize where index[bucket] != 0 {
         indexed += 1
         let slot = _Shard.slot(inBucket: index[bucket])
         require(isOccupied(Int32(truncatingIfNeeded: slot)), "index bucket \(bucket) points to a free slot")
@@ -32,7 +32,9 @@
           "index bucket \(bucket) has a stale hash fragment")
       }
       require(indexed == count, "index holds \(indexed) entries for count \(count)")
-      require(count * 2 <= indexMask + 1, "index load factor above 1/2")
+      require(count * 2 <= indexSize, "index load factor above 1/2")
+      require(
+        indexSize <= Swift.max(_Shard.initialIndexSize, largestIndexSize), "index larger than the stripe can need")
       var free = 0
       var cursor = freeHead
       while cursor >= 0 {

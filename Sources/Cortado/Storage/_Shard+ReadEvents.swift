@@ -19,7 +19,7 @@ extension _Shard {
   ) -> (slot: Int32, needsLock: Bool) {
     let meta = shard.pointee.meta
     let slot = probe(
-      key, hash: hash, index: shard.pointee.index, mask: shard.pointee.indexMask,
+      key, hash: hash, index: shard.pointee.index, size: shard.pointee.indexSize,
       meta: meta, pairs: shard.pointee.pairs)
     guard let timers = shard.pointee.timers else { return (slot, false) }
     let wheelTime = shard.pointee.wheelTime

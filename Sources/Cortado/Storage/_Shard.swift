@@ -292,7 +292,7 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
 
   // MARK: Index (open addressing, linear probing; slot + 1, 0 = empty)
   @usableFromInline var index: UnsafeMutablePointer<Int32>
-  @usableFromInline var indexMask: Int
+  @usableFromInline var indexSize: Int
 
   // MARK: Optional per-node arrays
   @usableFromInline var timers: UnsafeMutablePointer<_TimerLink>?
@@ -369,9 +369,9 @@ struct _Shard<Key: Hashable & Sendable, Value: Sendable> {
     meta = _Strided(base: records, stride: _NodeLayout<Key, Value>.stride, capacity: 0)
     links = .allocate(capacity: 0)
     history = .allocate(capacity: 0)
-    indexMask = 15
-    index = .allocate(capacity: 16)
-    index.initialize(repeating: 0, count: 16)
+    indexSize = _Shard.initialIndexSize
+    index = .allocate(capacity: _Shard.initialIndexSize)
+    index.initialize(repeating: 0, count: _Shard.initialIndexSize)
     timers = nil
     freshness = nil
     costs = nil

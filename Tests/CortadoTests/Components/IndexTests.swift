@@ -8,20 +8,20 @@ import Testing
 @Suite("Component: the hash index")
 struct IndexTests {
   /// The index bucket `key` starts its probe in, for a one-stripe cache.
-  func home(_ key: Int, mask: Int) -> Int {
-    Int(UInt32(truncatingIfNeeded: key.hashValue)) & mask
+  func home(_ key: Int, size: Int) -> Int {
+    _Shard<Int, Int>.home(UInt32(truncatingIfNeeded: key.hashValue), size: size)
   }
 
   /// Keys whose home buckets are the last bucket (three of them), the first
   /// (two) and the second (one): their probe run wraps around the table's end.
-  func wrappingKeys(mask: Int) -> [Int] {
+  func wrappingKeys(size: Int) -> [Int] {
     var last: [Int] = []
     var first: [Int] = []
     var second: [Int] = []
     var key = 0
     while last.count < 3 || first.count < 2 || second.count < 1 {
-      switch home(key, mask: mask) {
-      case mask where last.count < 3: last.append(key)
+      switch home(key, size: size) {
+      case size - 1 where last.count < 3: last.append(key)
       case 0 where first.count < 2: first.append(key)
       case 1 where second.count < 1: second.append(key)
       default: break
@@ -34,14 +34,14 @@ struct IndexTests {
   @Test func runsThatWrapAroundSurviveEveryRemovalOrder() {
     let clock = ManualClock()
     let probe = makeCache(Int.self, Int.self, clock: clock)
-    let mask = probe.core.stripes[0].shard.pointee.indexMask
-    let keys = wrappingKeys(mask: mask)
-    #expect((keys.count + 1) * 2 <= mask + 1, "the index must not grow during the test")
+    let size = probe.core.stripes[0].shard.pointee.indexSize
+    let keys = wrappingKeys(size: size)
+    #expect((keys.count + 1) * 2 <= size, "the index must not grow during the test")
     // Insert in this order so that later keys are displaced past the end.
     for order in permutations(Array(keys.indices)) {
       let cache = makeCache(Int.self, Int.self, clock: clock)
       for key in keys { cache[key] = key * 10 }
-      #expect(cache.core.stripes[0].shard.pointee.indexMask == mask)
+      #expect(cache.core.stripes[0].shard.pointee.indexSize == size)
       var present = Set(keys)
       for position in order {
         let removed = keys[position]
@@ -58,11 +58,37 @@ struct IndexTests {
 
   @Test func theIndexGrowsAndKeepsEveryKey() {
     let cache = makeCache(Int.self, Int.self, clock: ManualClock())
-    let initial = cache.core.stripes[0].shard.pointee.indexMask
+    let initial = cache.core.stripes[0].shard.pointee.indexSize
     for key in 0..<1_000 { cache[key] = key }
-    #expect(cache.core.stripes[0].shard.pointee.indexMask > initial)
-    #expect((cache.count + 0) * 2 <= cache.core.stripes[0].shard.pointee.indexMask + 1, "load factor at most 1/2")
+    #expect(cache.core.stripes[0].shard.pointee.indexSize > initial)
+    #expect(cache.count * 2 <= cache.core.stripes[0].shard.pointee.indexSize, "load factor at most 1/2")
     for key in 0..<1_000 { #expect(cache[key] == key) }
+    cache._checkInvariants()
+  }
+
+  /// A bounded stripe's index doubles while it fills and stops at twice its
+  /// bound, whatever the bound (not a power of two: 8 bytes per entry), with
+  /// every key found, removals shifting runs back across the wrap, and the
+  /// table full to exactly half.
+  @Test func theIndexStopsAtTwiceTheBound() {
+    for bound in [1, 5, 100, 1_000, 3_001] {
+      for policy in [EvictionPolicy.default, .lru] {
+        checkIndexStopsAtTwiceTheBound(bound, policy)
+      }
+    }
+  }
+
+  func checkIndexStopsAtTwiceTheBound(_ bound: Int, _ policy: EvictionPolicy) {
+    let cache = makeCache(Int.self, Int.self, maximumCount: bound, policy: policy, clock: ManualClock())
+    let shard = cache.core.stripes[0].shard
+    for key in 0..<(bound * 3) { cache[key] = key }
+    let largest = shard.pointee.largestIndexSize
+    #expect(shard.pointee.slotLimit >= bound)
+    #expect(shard.pointee.indexSize == Swift.max(_Shard<Int, Int>.initialIndexSize, largest), "bound \(bound)")
+    #expect(cache.count == bound)
+    for key in 0..<(bound * 3) where cache[key] != nil { #expect(cache[key] == key) }
+    for key in stride(from: 0, to: bound * 3, by: 2) { cache.removeValue(forKey: key) }
+    for key in 0..<(bound * 3) { cache[key] = key &+ 1 }
     cache._checkInvariants()
   }
 

@@ -24,7 +24,7 @@ struct ShardLayoutTests {
     ]
     // Read by every shared lookup (`sharedFind`).
     let read: [(String, PartialKeyPath<Shard>)] = [
-      ("pairs", \Shard.pairs), ("meta", \Shard.meta), ("index", \Shard.index), ("indexMask", \Shard.indexMask),
+      ("pairs", \Shard.pairs), ("meta", \Shard.meta), ("index", \Shard.index), ("indexSize", \Shard.indexSize),
       ("timers", \Shard.timers), ("freshness", \Shard.freshness), ("wheelTime", \Shard.wheelTime),
     ]
     for (name, path) in written {
