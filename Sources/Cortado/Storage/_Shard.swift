@@ -108,14 +108,14 @@ struct _Links {
   @inlinable
   var region: UInt8 {
     @inline(__always) get { UInt8(truncatingIfNeeded: prevWord & _Links.fieldMask) }
-    @inline(__always) set { prevWord = (prevWord & ~_Links.fieldMask) | UInt32(newValue) }
+    @inline(__always) set { prevWord = (prevWord & ~_Links.fieldMask) | (UInt32(newValue) & _Links.fieldMask) }
   }
 
   /// W-TinyLFU: hits not yet added to the sketch (at most `fieldMaximum`).
   @inlinable
   var pendingHits: UInt8 {
     @inline(__always) get { UInt8(truncatingIfNeeded: nextWord & _Links.fieldMask) }
-    @inline(__always) set { nextWord = (nextWord & ~_Links.fieldMask) | UInt32(newValue) }
+    @inline(__always) set { nextWord = (nextWord & ~_Links.fieldMask) | (UInt32(newValue) & _Links.fieldMask) }
   }
 }
 
