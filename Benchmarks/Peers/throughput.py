@@ -4,7 +4,7 @@
     python3 Benchmarks/Peers/throughput.py [--repetitions 3] [--rounds 5] [--duration 1]
         [--warmup 4] [--threads 1,2] [--workloads read,mixed]
         [--cortado .build/release/cortado] [--caffeine-jar /usr/share/java/caffeine-2.6.2.jar]
-        [--json PATH]
+        [--json PATH] [--ristretto]
 
 `cortado bench --write-keys` writes its Zipf(0.99) key streams once into
 Benchmarks/Peers/results/keys/ (git-ignored); CaffeineThroughput.java reads
@@ -25,6 +25,12 @@ Cortado's other configurations, and Caffeine with its maintenance on the
 calling thread (`executor(Runnable::run)`: the policy work done where Cortado
 does it, instead of on the second core); then the target of "Faster than Caffeine"
 (at least 1.3x Caffeine's best in every cell), met or not.
+
+With --ristretto, dgraph-io/ristretto (Go; `apt-get install -y golang-go
+golang-github-dgraph-io-ristretto-dev`) runs in every repetition too, built once
+from ristretto/ristretto_throughput.go, and the table gains its best
+repetition, CPU time per operation and hit ratio (its sets are asynchronous
+and may be dropped, so it may keep fewer keys than the others).
 """
 import argparse
 import json
@@ -69,6 +75,31 @@ def caffeine_round(args, keys, maintenance="pool"):
     return cells
 
 
+GOPATH = "/usr/share/gocode"  # where Debian's Go library packages install their sources
+
+
+def build_ristretto():
+    """Builds the Go harness once, outside the timed repetitions."""
+    binary = os.path.join(HERE, "results", "ristretto_throughput")
+    source = os.path.join(HERE, "ristretto", "ristretto_throughput.go")
+    environment = dict(os.environ, GO111MODULE="off", GOPATH=GOPATH, GOFLAGS="")
+    result = subprocess.run(["go", "build", "-o", binary, source], capture_output=True, text=True, env=environment)
+    if result.returncode != 0:
+        sys.exit("error: could not build the Ristretto harness (apt-get install -y golang-go "
+                 f"golang-github-dgraph-io-ristretto-dev):\n{result.stderr}")
+    return binary
+
+
+def ristretto_round(args, binary, keys):
+    out = run([binary, keys, "--workloads", args.workloads, "--threads", args.threads,
+               "--warmup", str(args.warmup), "--duration", str(args.duration), "--rounds", str(args.rounds)])
+    cells = {}
+    for c in json.loads(out)["cells"]:
+        cells[(c["workload"], c["threads"])] = (
+            statistics.median(c["rounds"]), statistics.median(c["cpuNsPerOp"]), c["hitRatio"])
+    return cells
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cortado", default=os.path.join(ROOT, ".build/release/cortado"))
@@ -82,6 +113,7 @@ def main():
     parser.add_argument("--json", help="also write every repetition's figures here")
     parser.add_argument("--no-caller", action="store_true",
                         help="skip Caffeine with its maintenance on the calling thread")
+    parser.add_argument("--ristretto", action="store_true", help="run dgraph-io/ristretto (Go) as well")
     args = parser.parse_args()
     for path, what in ((args.cortado, "swift build -c release --product cortado"),
                        (args.caffeine_jar, "apt-get install -y libcaffeine-java")):
@@ -93,13 +125,16 @@ def main():
     max_threads = max(int(t) for t in args.threads.split(","))
     run([args.cortado, "bench", "--write-keys", keys, "--threads", str(max_threads)])
 
-    cortado, caffeine, caller = [], [], []
+    ristretto_binary = build_ristretto() if args.ristretto else None
+    cortado, caffeine, caller, ristretto = [], [], [], []
     for repetition in range(args.repetitions):
         order = [("cortado", lambda: cortado.append(cortado_round(args))),
                  ("caffeine", lambda: caffeine.append(caffeine_round(args, keys)))]
         if not args.no_caller:
             order.append(("caffeine, maintenance on the caller",
                           lambda: caller.append(caffeine_round(args, keys, "caller"))))
+        if ristretto_binary:
+            order.append(("ristretto", lambda: ristretto.append(ristretto_round(args, ristretto_binary, keys))))
         if repetition % 2:
             order.reverse()
         for name, step in order:
@@ -109,7 +144,9 @@ def main():
     rows, met = [], True
     header = ("| workload | threads | Caffeine best | Caffeine worst | Cortado default | ratio to best "
               "| CPU ns/op Caffeine (workers only) | CPU ns/op Cortado | Cortado, no lifetime | Cortado LRU, no lifetime "
-              "| Dictionary + lock + LRU | Dictionary, unsynchronised, read only | Caffeine, maintenance on the caller (best) |")
+              "| Dictionary + lock + LRU | Dictionary, unsynchronised, read only | Caffeine, maintenance on the caller (best) |"
+              + (" Ristretto best | CPU ns/op Ristretto (workers only) | Ristretto hit ratio | Cortado hit ratio |"
+                 if ristretto else ""))
     rows.append(header)
     rows.append("|" + "---|" * 2 + "---:|" * (header.count("|") - 3))
     summary = []
@@ -133,7 +170,10 @@ def main():
                             "cortado": {i: [r[(i, workload, threads)][0] for r in cortado if (i, workload, threads) in r]
                                         for i in CORTADO_IMPLEMENTATIONS},
                             "cortadoCpuNsPerOp": ours("cortado", 1), "cortadoHitRatio": ours("cortado", 2),
-                            "ratioToBest": ratio})
+                            "ratioToBest": ratio,
+                            "ristretto": [r[(workload, threads)][0] for r in ristretto],
+                            "ristrettoCpuNsPerOp": [r[(workload, threads)][1] for r in ristretto],
+                            "ristrettoHitRatio": [r[(workload, threads)][2] for r in ristretto]})
 
             def mops(value):
                 return "–" if value is None else f"{value / 1e6:.2f}"
@@ -143,7 +183,11 @@ def main():
                 f"| {statistics.median(p[1] for p in peer):.1f} | {ours('cortado', 1):.1f} "
                 f"| {mops(ours('cortado-no-ttl'))} | {mops(ours('cortado-lru-no-ttl'))} "
                 f"| {mops(ours('dict-lock-lru'))} | {mops(ours('dictionary'))} "
-                f"| {mops(max(r[(workload, threads)][0] for r in caller)) if caller else '–'} |")
+                f"| {mops(max(r[(workload, threads)][0] for r in caller)) if caller else '–'} |"
+                + (f" {mops(max(r[(workload, threads)][0] for r in ristretto))} "
+                   f"| {statistics.median(r[(workload, threads)][1] for r in ristretto):.1f} "
+                   f"| {100 * statistics.median(r[(workload, threads)][2] for r in ristretto):.2f}% "
+                   f"| {100 * ours('cortado', 2):.2f}% |" if ristretto else ""))
     print("\n".join(rows))
     print(f"\nMillion operations per second; {args.repetitions} alternating repetitions, each the median of "
           f"{args.rounds} rounds of {args.duration:g} s (Caffeine after {args.warmup:g} s of warm-up).")
