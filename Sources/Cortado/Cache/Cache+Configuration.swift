@@ -72,7 +72,7 @@ extension Cache {
     /// 10,000 entries or bounded by cost; otherwise about four per processor,
     /// keeping at least 1,024 entries per stripe.
     ///
-    /// One stripe holds at most 2^28 (268,435,456) entries; storing more
+    /// One stripe holds fewer than 2^28 (268,435,456) entries; storing more
     /// into one stripe stops the process with a message. A cache meant to
     /// hold more than that should have enough stripes for its keys to spread
     /// below the limit.

@@ -58,6 +58,7 @@ extension _Shard {
     } else {
       listHeads[list] = next
     }
+    assert(next >= 0 && tail >= 0, "listMoveToTail: slot \(slot) is not in list \(list)")
     links[Int(next)].prev = prev
     links[Int(slot)].prev = tail
     links[Int(slot)].next = -1

@@ -28,7 +28,7 @@
 // and looping workloads). A cache bounded only by cost keeps the hill climber (sizes in
 // cost units have no entry count to sample ghosts against).
 //
-// Hits are counted in the node (`_Links.pendingHits`, a byte that was padding)
+// Hits are counted in the node (`_Links.pendingHits`, 3 bits of a link word)
 // and added to the sketch in one step when the node's popularity is consulted
 // (admission), when the count reaches 8, or when the node leaves. The sketch
 // sees the same increments as if each hit updated it, a little later; a hit

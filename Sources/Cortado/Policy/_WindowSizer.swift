@@ -92,7 +92,7 @@ struct _WindowSizer {
     shadow.destroy()
   }
 
-  /// The stripe's request count in the units of `_Links.windowUse`.
+  /// The stripe's request count in the units of `_Meta.windowUse`.
   @inlinable
   func useStamp(_ requests: Int) -> UInt16 {
     UInt16(truncatingIfNeeded: requests >> ghosts.requestShift)

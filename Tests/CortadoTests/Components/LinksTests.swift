@@ -29,6 +29,16 @@ struct LinksTests {
     }
   }
 
+  @Test func aFieldTooLargeForItsBitsNeverReachesTheLinks() {
+    var links = _Links()
+    links.prev = 12_345
+    links.next = Int32(_Links.slotLimit - 1)
+    links.region = .max
+    links.pendingHits = .max
+    #expect(links.prev == 12_345 && links.next == Int32(_Links.slotLimit - 1))
+    #expect(Int(links.region) == _Links.fieldMaximum && Int(links.pendingHits) == _Links.fieldMaximum)
+  }
+
   @Test func aNewNodeIsUnlinkedInTheWindowWithNoHits() {
     let links = _Links()
     #expect(links.prev == -1 && links.next == -1)
