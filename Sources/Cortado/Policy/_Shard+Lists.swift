@@ -43,26 +43,11 @@ extension _Shard {
     }
   }
 
-  /// Moves `slot`, which is in `list`, to its most recent end. The most
-  /// frequent list operation (every drained read does one): the slot is in
-  /// the list and not its tail, so its successor and the tail exist, which
-  /// saves the unlink's and the append's checks for an end.
+  /// Moves `slot`, which is in `list`, to its most recent end.
   @inlinable
   mutating func listMoveToTail(_ list: Int, _ slot: Int32) {
-    let tail = listTails[list]
-    guard tail != slot else { return }
-    let prev = links[Int(slot)].prev
-    let next = links[Int(slot)].next
-    if prev >= 0 {
-      links[Int(prev)].next = next
-    } else {
-      listHeads[list] = next
-    }
-    assert(next >= 0 && tail >= 0, "listMoveToTail: slot \(slot) is not in list \(list)")
-    links[Int(next)].prev = prev
-    links[Int(slot)].prev = tail
-    links[Int(slot)].next = -1
-    links[Int(tail)].next = slot
-    listTails[list] = slot
+    guard listTails[list] != slot else { return }
+    listUnlink(list, slot)
+    listAppend(list, slot)
   }
 }
