@@ -199,7 +199,7 @@ extension _Shard {
     }
   }
 
-  @inlinable
+  @inlinable @inline(__always)
   mutating func tinyLFUAccess(_ slot: Int32, isRead: Bool = true) {
     if isRead {
       sizer.shadow.observe(meta[Int(slot)].hash, hit: true)
