@@ -32,7 +32,11 @@ extension _Shard {
     }
   }
 
-  @inlinable
+  /// Inlined, with W-TinyLFU's access: it runs for every hit applied from
+  /// the read buffers and for every rewrite. Callgrind on the bench against
+  /// d3f6277: 526.9 -> 524.6 instructions per get with a lifetime (476.2 ->
+  /// 473.7 without), 939.6 -> 867.4 per set (823.2 -> 762.1 without).
+  @inlinable @inline(__always)
   mutating func policyAccess(_ slot: Int32) {
     switch settings.policy {
     case .none, .fifo, .random:

@@ -72,21 +72,15 @@ extension _Shard {
       return
     }
     hitCount += 1
-    let policy = settings.policy
-    if policy == .none || policy == .fifo || policy == .random { return }  // a read does not change their order
+    switch settings.policy {
+    case .none, .fifo, .random: return  // a read does not change their order
+    case .lru, .lfu, .windowTinyLFU: break
+    }
     let slot = Int32(truncatingIfNeeded: (event & 0xFFFF_FFFF) &- 1)
     // The entry may have left, or its slot been reused, since the read.
     guard Int(slot) < fresh, meta[Int(slot)].flags & (_NodeFlag.occupied | _NodeFlag.stale) == _NodeFlag.occupied,
       meta[Int(slot)].hash == UInt32(truncatingIfNeeded: event >> 32)
     else { return }
-    // The default policy directly, inlined: this runs once for every hit,
-    // and the call and second switch of `policyAccess` cost 5-6 of the ~150
-    // instructions an applied read takes (callgrind, bench `read`, 1ea33a7:
-    // 526.5 -> 521.4 per get with a lifetime, 476.5 -> 470.8 without).
-    if policy == .windowTinyLFU {
-      tinyLFUAccess(slot)
-    } else {
-      policyAccess(slot)
-    }
+    policyAccess(slot)
   }
 }

@@ -90,7 +90,7 @@ struct IndexTests {
     var expected = _Shard<Int, Int>.initialIndexSize
     while slotLimit * 2 > expected { expected = Swift.min(expected * 2, largest) }
     #expect(shard.pointee.indexSize == expected, "bound \(bound), \(policy)")
-    #expect(expected <= Swift.max(_Shard<Int, Int>.initialIndexSize, largest))
+    #expect(largest == 2 * (slotLimit + 1), "the cap is twice the stripe's slots, plus one")
     #expect(cache.count == bound)
     for key in 0..<(bound * 3) where cache[key] != nil { #expect(cache[key] == key) }
     for key in stride(from: 0, to: bound * 3, by: 2) { cache.removeValue(forKey: key) }
