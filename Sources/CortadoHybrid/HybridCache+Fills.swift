@@ -84,15 +84,7 @@ extension HybridCache {
   /// so no new fill write can start meanwhile. Bounded by the store's
   /// deadline on the fill's write.
   func awaitFillWrites(_ key: HybridKey) async {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-      let ready = state.withLock { state -> Bool in
-        guard var fill = state.fills[key.local], fill.remoteWrites > 0 else { return true }
-        fill.writeWaiters.append(continuation)
-        state.fills[key.local] = fill
-        return false
-      }
-      if ready { continuation.resume() }
-    }
+    await park(key, on: \.writeWaiters) { $0.remoteWrites > 0 }
   }
 
   /// Waits until no write or removal of this instance holds the key, and
@@ -105,15 +97,7 @@ extension HybridCache {
   /// load that began *before* a write keeps its ticket: the write supersedes
   /// it, and it stores nothing.
   func awaitLocalWrites(_ key: HybridKey, renewing ticket: FillTicket) async -> FillTicket {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-      let ready = state.withLock { state -> Bool in
-        guard var fill = state.fills[key.local], fill.writing else { return true }
-        fill.fillsAwaitingWrites.append(continuation)
-        state.fills[key.local] = fill
-        return false
-      }
-      if ready { continuation.resume() }
-    }
+    await park(key, on: \.fillsAwaitingWrites) { $0.writing }
     return state.withLock { state in
       guard ticket.writesInFlight > 0, let fill = state.fills[key.local], fill.writesBegun == ticket.writesBegun else {
         return ticket
@@ -126,16 +110,52 @@ extension HybridCache {
     }
   }
 
+  /// Suspends until resumed from the key's waiting list `list`, unless the
+  /// key has no guard or `mustWait` is false for it. The one way to wait on
+  /// the fill guard: the check and the registration happen under one lock,
+  /// so the wake-up (which empties the list under that lock) cannot be
+  /// missed.
+  func park(
+    _ key: HybridKey, on list: WritableKeyPath<FillGuard, [CheckedContinuation<Void, Never>]>,
+    while mustWait: (FillGuard) -> Bool
+  ) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let ready = state.withLock { state -> Bool in
+        guard var fill = state.fills[key.local], mustWait(fill) else { return true }
+        fill[keyPath: list].append(continuation)
+        state.fills[key.local] = fill
+        return false
+      }
+      if ready { continuation.resume() }
+    }
+  }
+
   /// Ends a write or removal of `key` by this instance (whether or not it
   /// reached the store): fills that began before now may have read the
   /// replaced value, so they do not store what they read.
   func endLocalWrite(_ key: HybridKey) {
-    state.withLock { state in
+    let superseded = state.withLock { state -> [CheckedContinuation<Void, Never>] in
       retireFillsLocked(&state, key.local)
-      guard var fill = state.fills[key.local] else { return }
+      guard var fill = state.fills[key.local] else { return [] }
       fill.localWrites -= 1
+      var superseded: [CheckedContinuation<Void, Never>] = []
+      swap(&superseded, &fill.supersededFills)
       state.fills[key.local] = fill.isIdle ? nil : fill
+      return superseded
     }
+    for continuation in superseded { continuation.resume() }
+  }
+
+  /// Waits until the write or removal of `key` that this instance has in
+  /// flight, if any, has ended. Called by a fill that a write superseded,
+  /// before it answers its callers with the value it did not store: until
+  /// that write lands, reads still see the key's older state, so a caller
+  /// that received the loaded value could read a miss next, which no
+  /// sequential order explains. Answering after the write lands puts the
+  /// fill before it. Writes of a key are applied one at a time, so the wait
+  /// is bounded by one write's store deadline.
+  func awaitSupersedingWrite(_ key: HybridKey) async {
+    await park(key, on: \.supersededFills) { $0.localWrites > 0 }
   }
 
   /// Fills of `key` in flight now will not store what they read. Must be
@@ -163,12 +183,15 @@ struct FillGuard: Sendable {
   var writeTurns: [CheckedContinuation<Void, Never>] = []
   /// Fills waiting for this instance's writes of the key to end.
   var fillsAwaitingWrites: [CheckedContinuation<Void, Never>] = []
+  /// Fills superseded by the write in flight, waiting for it to end before
+  /// they answer (`awaitSupersedingWrite`).
+  var supersededFills: [CheckedContinuation<Void, Never>] = []
   /// Writes and removals of this instance begun while this entry existed.
   var writesBegun: UInt64 = 0
 
   var isIdle: Bool {
     active == 0 && localWrites == 0 && remoteWrites == 0 && !writing && writeTurns.isEmpty
-      && fillsAwaitingWrites.isEmpty
+      && fillsAwaitingWrites.isEmpty && supersededFills.isEmpty
   }
 }
 

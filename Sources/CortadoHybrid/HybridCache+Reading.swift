@@ -16,6 +16,10 @@ extension HybridCache {
   ///    store count as a miss.
   /// 3. On a miss the loader runs once; its value is written to the store
   ///    (best effort: a failed fill is not replayed) and cached in memory.
+  ///    If this instance writes or removes the key while the loader runs,
+  ///    that write wins: the loaded value is stored nowhere, and is returned
+  ///    to the callers once the write has landed (so none of them can read
+  ///    the key's older state after receiving it).
   /// 4. If the loader throws and `options.failSafe` is set, the freshest
   ///    fallback still inside its fail-safe window is returned instead, and
   ///    reused for the fail-safe's throttle; otherwise the error is thrown to
@@ -227,6 +231,7 @@ extension HybridCache {
       endFillWrite(key)
     } else {
       tally.supersededFills += 1
+      await awaitSupersedingWrite(key)
     }
     let entry = localEntry(
       value, key: key, epoch: ticket.epoch, reliable: ticket.reliable, time: now(),

@@ -57,6 +57,49 @@ struct FillBarrierTests {
     #expect(world.storedValue(cache, "k") == nil)
   }
 
+  // Found by `HybridLinearizabilityTests` in CI (seed 8797889699842): a fill
+  // superseded by this instance's write answered its callers while that
+  // write was still on its way to the store, so a caller that had just got
+  // the loaded value could read a miss next (the value was never stored,
+  // and the write was not visible yet). The fill now answers once the write
+  // has landed.
+  @Test("a superseded fill answers only after the write that superseded it", arguments: ["remove", "set"])
+  func aSupersededFillAnswersAfterTheWrite(_ barrier: String) async throws {
+    let world = World()
+    let held = HeldWritesStore(world.server.makeStore())
+    let cache = try HybridCache<String>(store: held, configuration: world.configuration())
+    let gate = Gate()
+    let started = Counter()
+    let answered = Counter()
+    let load = Task {
+      let value = try await cache.loadValue(forKey: "k") { _ in
+        started.increment()
+        await gate.wait()
+        return "old"
+      }
+      answered.increment()
+      return value
+    }
+    await eventually { started.value == 1 }
+    let write = Task {
+      if barrier == "remove" {
+        _ = await cache.removeValue(forKey: "k")
+      } else {
+        _ = try await cache.setValue("new", forKey: "k")
+      }
+    }
+    await eventually { held.heldWrites.value == 1 }  // the write is on its way to the store
+    await gate.open()
+    await eventually { cache.state.withLock { $0.fills["k"]?.supersededFills.count == 1 } }
+    #expect(answered.value == 0, "the loaded value is not returned while the write is in flight")
+    await held.gate.open()
+    try await write.value
+    #expect(try await load.value == "old", "the fill's callers still get what it loaded")
+    #expect(world.storedValue(cache, "k") == (barrier == "remove" ? nil : "new"))
+    #expect(await cache.value(forKey: "k") == (barrier == "remove" ? nil : "new"))
+    #expect(cache.statistics.supersededFills == 1)
+  }
+
   // Defect 2: a load issued after the removal used to join the fill that
   // began before it and return the older value without loading.
   @Test func aLoadAfterARemovalRunsItsOwnLoader() async throws {
