@@ -12,7 +12,7 @@ extension HybridCache {
       let fill = state.fills[key.local]!
       return FillTicket(
         epoch: state.epoch, sequence: state.invalidationSequence, reliable: state.reliable,
-        writesBegun: fill.writesBegun, writesInFlight: fill.localWrites)
+        writesBegun: fill.writesBegun, writesInFlight: fill.localWrites, keyMark: fill.invalidatedAt)
     }
   }
 
@@ -104,7 +104,7 @@ extension HybridCache {
       }
       var renewed = FillTicket(
         epoch: state.epoch, sequence: state.invalidationSequence, reliable: state.reliable,
-        writesBegun: fill.writesBegun, writesInFlight: 0)
+        writesBegun: fill.writesBegun, writesInFlight: 0, keyMark: fill.invalidatedAt)
       renewed.mayStore = ticket.mayStore
       return renewed
     }
@@ -202,9 +202,21 @@ struct FillTicket: Sendable {
   /// `FillGuard.writesBegun` and `.localWrites` when the ticket was taken.
   var writesBegun: UInt64 = 0
   var writesInFlight = 0
+  /// The key's last invalidation (`FillGuard.invalidatedAt`) when the ticket
+  /// was taken: of two tickets of one key, the one with the smaller mark
+  /// was taken before a barrier that the other came after. The guard lives
+  /// while a ticket is open, so the marks of open tickets are comparable.
+  var keyMark: UInt64 = 0
   /// False for a fill that could not adopt the ticket of the load it serves:
   /// it stores nothing, in memory or in the store.
   var mayStore = true
+}
+
+/// What a fill answers its callers: the value, and the mark of the ticket
+/// it ran under (a caller whose own ticket is newer must not take it).
+struct FillOutcome<Value: Sendable>: Sendable {
+  var value: Value
+  var keyMark: UInt64
 }
 
 /// Who ends a loading caller's fill ticket: the fill that adopts it when the

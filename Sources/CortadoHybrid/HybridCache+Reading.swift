@@ -44,17 +44,25 @@ extension HybridCache {
     let options = options ?? configuration.defaultOptions
     try options.validate()
     let hybridKey = makeKey(key)
-    if let value = freshLocal(hybridKey) { return value }
-    // The guard's ticket is taken before the single flight registers the
-    // load, so a write, removal or invalidation that comes after the load
-    // began is seen by its fill, however late the fill's task starts. The
-    // fill adopts the ticket of the caller that started it; a caller whose
-    // loader did not run releases its own.
-    let ticket = beginFill(hybridKey)
-    let claim = FillClaim()
-    defer { if claim.release() { endFill(hybridKey, ticket, storing: nil) } }
-    return try await flights.run(key) {
-      try await self.fill(hybridKey, adopting: claim.adopt() ? ticket : nil, options: options, loader: loader)
+    while true {
+      if let value = freshLocal(hybridKey) { return value }
+      // The guard's ticket is taken before the single flight registers the
+      // load, so a write, removal or invalidation that comes after the load
+      // began is seen by its fill, however late the fill's task starts. The
+      // fill adopts the ticket of the caller that started it; a caller whose
+      // loader did not run releases its own.
+      let ticket = beginFill(hybridKey)
+      let claim = FillClaim()
+      defer { if claim.release() { endFill(hybridKey, ticket, storing: nil) } }
+      let outcome = try await flights.run(key) {
+        try await self.fill(hybridKey, adopting: claim.adopt() ? ticket : nil, options: options, loader: loader)
+      }
+      // A write, removal or invalidation of the key came between the fill's
+      // ticket and this caller's (the fill registered with the single
+      // flight after that barrier had detached the flights in place): the
+      // value predates this caller, which must not receive it, so it loads
+      // afresh.
+      if outcome.keyMark >= ticket.keyMark { return outcome.value }
     }
   }
 
@@ -141,7 +149,7 @@ extension HybridCache {
     adopting adopted: FillTicket?,
     options: HybridCacheOptions,
     loader: @Sendable (String) async throws -> Value
-  ) async throws -> Value {
+  ) async throws -> FillOutcome<Value> {
     var ticket: FillTicket
     if let adopted {
       ticket = adopted
@@ -154,7 +162,7 @@ extension HybridCache {
     // cached the value already.
     if let value = freshLocal(key) {
       endFill(key, ticket, storing: nil)
-      return value
+      return FillOutcome(value: value, keyMark: ticket.keyMark)
     }
     var fallback = localFallback(key)
     // The fill's counts, added to the statistics by its one `endFill`.
@@ -166,7 +174,7 @@ extension HybridCache {
       let (read, fresh) = acceptRemote(entry, key: key, ticket: ticket, options: options, counting: &tally)
       if let fresh, let read {
         endFill(key, ticket, storing: fresh, counted: tally)
-        return read.value
+        return FillOutcome(value: read.value, keyMark: ticket.keyMark)
       }
       if let read, fallback.map({ $0.usableUntil < read.usableUntil }) ?? true {
         fallback = read
@@ -196,7 +204,7 @@ extension HybridCache {
         )
         tally.failSafeFallbacks += 1
         endFill(key, ticket, storing: entry, counted: tally)
-        return fallback.value
+        return FillOutcome(value: fallback.value, keyMark: ticket.keyMark)
       }
       endFill(key, ticket, storing: nil, counted: tally)
       throw error
@@ -238,7 +246,7 @@ extension HybridCache {
       freshFor: options.timeToLive._nanosecondsClamped, usableFor: write.localUsableFor, options: options
     )
     endFill(key, ticket, storing: entry, counted: tally)
-    return value
+    return FillOutcome(value: value, keyMark: ticket.keyMark)
   }
 
   /// Interprets a store entry: the decoded value (fresh or stale, with its

@@ -71,7 +71,7 @@ public final class HybridCache<Value: Codable & Sendable>: Sendable {
   /// L1, keyed by the key after the prefix (hashed when long).
   let local: Cache<String, LocalEntry<Value>>
   /// The fills in flight, keyed by the full user key.
-  let flights: SingleFlight<Value>
+  let flights: SingleFlight<FillOutcome<Value>>
   let state: LockedState<HybridState>
   /// The configured clock.
   let clock: CacheClock

@@ -36,4 +36,34 @@ extension Cache {
     if lifetime.expires && core.readsClock.relaxedValue == 0 { core.enableExpiry() }
     return core.set(key, value, lifetime: lifetime)
   }
+
+  /// Stores `value` under `key` with the given lifetime, reporting what
+  /// happened.
+  ///
+  /// ```swift
+  /// // Change a value without touching when it expires (Redis `SET … KEEPTTL`).
+  /// cache.setValue(updated, forKey: key, lifetime: .keepRemaining(otherwise: .timeToLive(.seconds(60))))
+  /// ```
+  ///
+  /// With ``CacheWriteLifetime/keepRemaining(otherwise:)``, a live entry
+  /// keeps its deadlines, refresh time and age, and only the value (and its
+  /// cost) change; a key without a live entry gets `otherwise`. The other
+  /// cases are the other `setValue` overloads. An invalid per-entry
+  /// ``Freshness`` is rejected with
+  /// ``CacheWriteResult/Rejection/invalidFreshness(_:)``, as there.
+  @inlinable @discardableResult
+  public func setValue(_ value: Value, forKey key: Key, lifetime: CacheWriteLifetime) -> CacheWriteResult<Value> {
+    switch lifetime {
+    case .cacheDefault:
+      return setValue(value, forKey: key)
+    case .timeToLive(let timeToLive):
+      return setValue(value, forKey: key, timeToLive: timeToLive)
+    case .freshness(let freshness):
+      return setValue(value, forKey: key, freshness: freshness)
+    case .keepRemaining(let otherwise):
+      let lifetime = otherwise._lifetime
+      if lifetime.expires && core.readsClock.relaxedValue == 0 { core.enableExpiry() }
+      return core.set(key, value, lifetime: lifetime, keepingRemaining: true)
+    }
+  }
 }

@@ -19,6 +19,8 @@ public struct CacheConfigurationError: Error, Sendable, Hashable, CustomStringCo
     case staleIfError
     /// ``Freshness/failureTimeToLive``.
     case failureTimeToLive
+    /// ``Freshness/jitter``.
+    case jitter
     /// ``Cache/Configuration/stripeCount``.
     case stripeCount
   }

@@ -48,6 +48,19 @@ public struct Freshness: Sendable, Hashable, CustomStringConvertible {
   /// removal of the key forgets the failure.
   public var failureTimeToLive: Duration?
 
+  /// Spreads expiry and refresh over time: each write lengthens its entry's
+  /// ``timeToLive`` and ``refreshAfter`` by one draw, uniform on
+  /// `[0, jitter)`, so an entry written at `t` with a lifetime `d` is live on
+  /// `[t, t + d + r)` for that draw `r`. Entries written together (after a
+  /// deploy, a restart, a bulk load) then do not all expire or refresh in the
+  /// same instant. ``timeToIdle`` is not jittered, and neither is an explicit
+  /// ``Cache/setValue(_:forKey:timeToLive:)``. The draws come from each
+  /// stripe's generator, seeded from the eviction policy's seed (that of
+  /// ``EvictionPolicy/random(seed:)``, otherwise a fixed one), so a run with
+  /// ``ManualClock`` is reproducible. `nil` or zero: no jitter; negative:
+  /// rejected (``CacheConfigurationError/Field/jitter``).
+  public var jitter: Duration?
+
   /// Creates a freshness policy. Every field is optional; a `nil` field
   /// imposes no limit.
   public init(
@@ -55,13 +68,15 @@ public struct Freshness: Sendable, Hashable, CustomStringConvertible {
     timeToIdle: Duration? = nil,
     refreshAfter: Duration? = nil,
     staleIfError: Duration? = nil,
-    failureTimeToLive: Duration? = nil
+    failureTimeToLive: Duration? = nil,
+    jitter: Duration? = nil
   ) {
     self.timeToLive = timeToLive
     self.timeToIdle = timeToIdle
     self.refreshAfter = refreshAfter
     self.staleIfError = staleIfError
     self.failureTimeToLive = failureTimeToLive
+    self.jitter = jitter
   }
 
   /// No time limit at all: entries leave only by eviction or removal.
@@ -83,6 +98,7 @@ public struct Freshness: Sendable, Hashable, CustomStringConvertible {
     if let refreshAfter { parts.append("refreshAfter: \(refreshAfter)") }
     if let staleIfError { parts.append("staleIfError: \(staleIfError)") }
     if let failureTimeToLive { parts.append("failureTimeToLive: \(failureTimeToLive)") }
+    if let jitter { parts.append("jitter: \(jitter)") }
     return parts.isEmpty ? "Freshness.never" : "Freshness(\(parts.joined(separator: ", ")))"
   }
 
@@ -98,6 +114,9 @@ public struct Freshness: Sendable, Hashable, CustomStringConvertible {
     try check(refreshAfter, .refreshAfter)
     try check(staleIfError, .staleIfError)
     try check(failureTimeToLive, .failureTimeToLive)
+    if let jitter, jitter < .zero {
+      throw CacheConfigurationError(field: .jitter, message: "must not be negative (got \(jitter)); use nil for none")
+    }
   }
 
   /// The policy in the cache's internal units, for an entry.
@@ -114,11 +133,13 @@ public struct Freshness: Sendable, Hashable, CustomStringConvertible {
     var invalid: CacheConfigurationError.Field? = nil
     if let refreshAfter, refreshAfter <= .zero { invalid = .refreshAfter }
     if let staleIfError, staleIfError <= .zero { invalid = invalid ?? .staleIfError }
+    if let jitter, jitter < .zero { invalid = invalid ?? .jitter }
     return _Lifetime(
       timeToLive: timeToLive.map { $0._lifetimeNanoseconds } ?? _Time.never,
       idle: timeToIdle.map { $0 <= .zero ? -1 : $0._lifetimeNanoseconds } ?? 0,
       refresh: invalid == nil ? refreshAfter.map { $0._lifetimeNanoseconds } ?? _Time.never : _Time.never,
       staleIfError: invalid == nil ? staleIfError.map { $0._lifetimeNanoseconds } ?? 0 : 0,
+      jitter: invalid == nil ? jitter.map { $0._nanosecondsClamped } ?? 0 : 0,
       invalid: invalid
     )
   }

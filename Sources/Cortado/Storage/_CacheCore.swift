@@ -167,7 +167,10 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
   @inlinable
   func lifetime(_ key: Key, _ value: Value, timeToLive: Duration?) -> _Lifetime {
     var lifetime = freshnessForEntry.map { $0(key, value)._lifetime } ?? defaultLifetime
-    if let timeToLive { lifetime.timeToLive = timeToLive._lifetimeNanoseconds }
+    if let timeToLive {
+      lifetime.timeToLive = timeToLive._lifetimeNanoseconds
+      lifetime.jitter = 0  // an explicit time to live is exact
+    }
     if lifetime.expires && readsClock.relaxedValue == 0 { enableExpiry() }
     return lifetime
   }
@@ -212,14 +215,17 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
   }
 
   @inlinable
-  func set(_ key: Key, _ value: Value, lifetime: _Lifetime) -> CacheWriteResult<Value> {
+  func set(
+    _ key: Key, _ value: Value, lifetime: _Lifetime, keepingRemaining: Bool = false
+  ) -> CacheWriteResult<Value> {
     let cost = self.cost(key, value)
     let hash = key.hashValue
     let stripe = stripe(for: hash)
     let now = clock.now()
     return locked(stripe) { shard in
       shard.pointee.store(
-        key, hash: UInt32(truncatingIfNeeded: hash), value: value, cost: cost, lifetime: lifetime, now: now)
+        key, hash: UInt32(truncatingIfNeeded: hash), value: value, cost: cost, lifetime: lifetime, now: now,
+        keepingRemaining: keepingRemaining)
     }
   }
 
@@ -251,72 +257,6 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
       locked(stripes[index]) { shard in body(shard, now) }
     }
   }
-
-  /// The atomic compute-if-absent behind `value(forKey:orInsert:)`.
-  @inlinable
-  func value<E: Error>(forKey key: Key, orInsert make: () throws(E) -> Value) throws(E) -> Value {
-    let hash = key.hashValue
-    let hash32 = UInt32(truncatingIfNeeded: hash)
-    let stripe = stripe(for: hash)
-    while true {
-      let now = readTime()
-      let found: _ComputeLookup<Value> = locked(stripe) { shard in
-        if let value = shard.pointee.lookup(key, hash: hash32, now: now) { return .value(value) }
-        if let computation = shard.pointee.pending[key] { return .wait(computation) }
-        let computation = _PendingCompute<Value>(owner: .current)
-        shard.pointee.pending[key] = computation
-        return .compute(computation)
-      }
-      let computation: _PendingCompute<Value>
-      switch found {
-      case .value(let value):
-        return value
-      case .wait(let other):
-        if other.owner == .current {
-          fatalError(
-            """
-            Cortado: the closure given to value(forKey:orInsert:) for key \(key) asked the same cache for \
-            the same key again; this would wait for itself forever. Compute the value without reading its own key.
-            """)
-        }
-        if let value = other.waitForResult() { return value }
-        continue  // That computation threw: look again, and compute here if still absent.
-      case .compute(let mine):
-        computation = mine
-      }
-
-      let value: Value
-      do {
-        value = try make()
-      } catch {
-        locked(stripe) { shard in
-          if shard.pointee.pending[key] === computation { shard.pointee.pending[key] = nil }
-        }
-        computation.finish(nil)
-        throw error
-      }
-      let cost = self.cost(key, value)
-      let lifetime = self.lifetime(key, value, timeToLive: nil)
-      let writeTime = clock.now()
-      locked(stripe) { shard in
-        // Superseded by a write or removal meanwhile: that newer change wins.
-        if shard.pointee.pending[key] === computation {
-          shard.pointee.pending[key] = nil
-          _ = shard.pointee.store(key, hash: hash32, value: value, cost: cost, lifetime: lifetime, now: writeTime)
-        }
-      }
-      computation.finish(value)
-      return value
-    }
-  }
-}
-
-/// What `value(forKey:orInsert:)` found under the lock.
-@usableFromInline
-enum _ComputeLookup<Value> {
-  case value(Value)
-  case wait(_PendingCompute<Value>)
-  case compute(_PendingCompute<Value>)
 }
 
 extension _CacheCore: _Sweepable {

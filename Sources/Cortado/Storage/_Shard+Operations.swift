@@ -210,6 +210,15 @@ extension _Shard {
     return slot
   }
 
+  /// The key's live value and write stamp, read as `peek` reads (no use, no
+  /// statistics): what the compute family works on.
+  @inlinable
+  mutating func quietEntry(_ key: Key, hash: UInt32, now: Int64) -> _QuietEntry<Value>? {
+    let slot = peek(key, hash: hash, now: now)
+    guard slot >= 0 else { return nil }
+    return _QuietEntry(value: pairs[Int(slot)].value, stamp: history[Int(slot)].stamp)
+  }
+
   /// The public view of an occupied slot.
   @inlinable
   func entry(_ slot: Int32, now: Int64) -> CacheEntry<Key, Value> {
@@ -227,9 +236,13 @@ extension _Shard {
 
   /// Stores `value` under `key` (inserting or replacing), then restores the
   /// bounds.
+  ///
+  /// With `keepingRemaining`, a replaced entry keeps its deadlines, its
+  /// refresh time and its age; `lifetime` then applies only to an insertion.
   @inlinable
   mutating func store(
-    _ key: Key, hash: UInt32, value: Value, cost: Int, lifetime: _Lifetime, now rawNow: Int64
+    _ key: Key, hash: UInt32, value: Value, cost: Int, lifetime: _Lifetime, now rawNow: Int64,
+    keepingRemaining: Bool = false
   ) -> CacheWriteResult<Value> {
     if lifetime.expires && timers == nil { enableTimers() }
     if lifetime.needsFreshnessInfo && freshness == nil { enableFreshnessInfo() }
@@ -248,14 +261,16 @@ extension _Shard {
     }
 
     // Values that cannot be stored: the old value goes too, never left stale.
+    // A lifetime that does not apply (the entry keeps its own) rejects nothing.
+    let lifetimeApplies = !keepingRemaining || existing < 0
     let rejection: CacheWriteResult<Value>.Rejection?
-    if let invalid = lifetime.invalid {
+    if lifetimeApplies, let invalid = lifetime.invalid {
       rejection = .invalidFreshness(invalid)
     } else if settings.maximumCount == 0 {
       rejection = .zeroCapacity
     } else if cost > settings.maximumCost {
       rejection = .tooCostly
-    } else if lifetime.isExpiredOnArrival {
+    } else if lifetimeApplies && lifetime.isExpiredOnArrival {
       rejection = .alreadyExpired
     } else {
       rejection = nil
@@ -290,9 +305,13 @@ extension _Shard {
         totalCost.add(cost)
         policyCostChanged(existing, from: oldCost, to: cost)
       }
-      history[slot] = _History(writeTime: now, stamp: nextStamp())
       meta[slot].flags &= ~_NodeFlag.refreshing
-      applyLifetime(existing, lifetime, now: now)
+      if keepingRemaining {
+        history[slot].stamp = nextStamp()
+      } else {
+        history[slot] = _History(writeTime: now, stamp: nextStamp())
+        applyLifetime(existing, lifetime, now: now)
+      }
       policyUpdate(existing)
       counters.replacements += 1
       if isOverBudget { restoreBudget(now: now) }
@@ -328,10 +347,14 @@ extension _Shard {
     return .inserted
   }
 
-  /// Sets an entry's deadlines from its lifetime, relative to `now`.
+  /// Sets an entry's deadlines from its lifetime, relative to `now`. A
+  /// lifetime with jitter lengthens the time to live and the refresh time by
+  /// one draw from [0, jitter) of the stripe's seeded generator.
   @inlinable
   mutating func applyLifetime(_ slot: Int32, _ lifetime: _Lifetime, now: Int64) {
     guard timers != nil else { return }
+    var lifetime = lifetime
+    if lifetime.jitter > 0 { lifetime.addJitter(Int64(rng.next() % UInt64(lifetime.jitter))) }
     let hard = _Time.deadline(now, plus: lifetime.timeToLive)
     var effective = hard
     if lifetime.idle > 0 {
