@@ -23,7 +23,11 @@
       let choice = reader.byte()
       let argument = reader.byte()
       let key = Int(argument % 12)
-      switch choice % 12 {
+      switch choice % 16 {
+      case 12: operations.append(.insert(key))
+      case 13: operations.append(.update(key))
+      case 14: operations.append(.modify(key))
+      case 15: operations.append(.setKeepingRemaining(key, milliseconds: Int(argument) * 8 - 200))
       case 0, 1, 2: operations.append(.get(key))
       case 3, 4: operations.append(.set(key))
       case 5: operations.append(.setWithLifetime(key, milliseconds: Int(argument) * 8 - 200))

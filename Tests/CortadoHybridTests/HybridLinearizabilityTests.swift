@@ -77,6 +77,10 @@ struct HybridSubject: LinearizabilitySubject {
   func removeAll() {}
   func count() -> Int { 0 }
   func compute(_ key: Int, _ make: () -> Int) -> Int { make() }
+  var supportsComputeFamily: Bool { false }
+  func insert(_ key: Int, _ value: Int) -> Int? { nil }
+  func update(_ key: Int, _ transform: (Int?) -> Int?) -> HistoryOperation.UpdateOutcome { .unchanged }
+  func modify(_ key: Int, _ transform: (Int) -> Int) -> HistoryOperation.UpdateOutcome { .unchanged }
   func load(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> Int) async throws -> Int {
     try await cache.loadValue(forKey: "k\(key)") { _ in try await loader(key) }
   }

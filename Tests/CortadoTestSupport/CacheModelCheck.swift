@@ -17,6 +17,14 @@ package enum CacheModelCheck {
     case snapshot
     case compute(Int)
     case removeAll
+    /// `insertValue(_:forKey:)`.
+    case insert(Int)
+    /// `compute(forKey:_:)`: a new value, or removal of a value divisible by 3.
+    case update(Int)
+    /// `modifyValue(forKey:_:)`.
+    case modify(Int)
+    /// `setValue(_:forKey:lifetime: .keepRemaining(otherwise: ttl))`.
+    case setKeepingRemaining(Int, milliseconds: Int)
 
     package var description: String {
       switch self {
@@ -30,6 +38,10 @@ package enum CacheModelCheck {
       case .snapshot: return "snapshot"
       case .compute(let key): return "compute(\(key))"
       case .removeAll: return "removeAll"
+      case .insert(let key): return "insert(\(key))"
+      case .update(let key): return "update(\(key))"
+      case .modify(let key): return "modify(\(key))"
+      case .setKeepingRemaining(let key, let ms): return "set(\(key), keepRemaining otherwise ttl: \(ms)ms)"
       }
     }
   }
@@ -125,6 +137,53 @@ package enum CacheModelCheck {
           expected = candidate
         }
         if actual != expected { return "compute \(actual) ≠ \(expected): \(context)" }
+      case .insert(let key):
+        nextValue += 1
+        let actual = cache.insertValue(nextValue, forKey: key)
+        let expected = model.quietValue(key)
+        switch actual {
+        case .existing(let value) where value == expected: break
+        case .inserted where expected == nil: expectedEviction = model.set(key, nextValue)
+        case .rejected(.zeroCapacity) where expected == nil && scenario.maximumCount == 0: break
+        default: return "insert \(actual) with \(String(describing: expected)) live: \(context)"
+        }
+      case .update(let key):
+        nextValue += 1
+        let candidate = nextValue
+        var seen: Int?? = .none
+        let actual = cache.compute(forKey: key) { current in
+          seen = .some(current)
+          if let current, current % 3 == 0 { return nil }
+          return candidate
+        }
+        let expected = model.quietValue(key)
+        guard seen == .some(expected) else {
+          return "compute saw \(String(describing: seen)), model \(String(describing: expected)): \(context)"
+        }
+        switch actual {
+        case .removed where expected != nil && expected! % 3 == 0: _ = model.remove(key)
+        case .stored(let value) where value == candidate && (expected ?? 1) % 3 != 0:
+          expectedEviction = model.set(key, candidate)
+        case .rejected(.zeroCapacity) where scenario.maximumCount == 0: break
+        default: return "compute \(actual) with \(String(describing: expected)) live: \(context)"
+        }
+      case .modify(let key):
+        nextValue += 1
+        let candidate = nextValue
+        let actual = cache.modifyValue(forKey: key) { $0 = candidate }
+        let replaced = model.replaceKeepingLifetime(key, candidate)
+        switch actual {
+        case .stored(let value) where value == candidate && replaced: break
+        case .unchanged where !replaced: break
+        default: return "modify \(actual), model replaced: \(replaced): \(context)"
+        }
+      case .setKeepingRemaining(let key, let milliseconds):
+        nextValue += 1
+        let otherwise = Freshness(timeToLive: .milliseconds(milliseconds), timeToIdle: scenario.timeToIdle)
+        cache.setValue(nextValue, forKey: key, lifetime: .keepRemaining(otherwise: otherwise))
+        if !model.replaceKeepingLifetime(key, nextValue) {
+          expectedEviction = model.set(key, nextValue, timeToLive: Int64(milliseconds) * 1_000_000)
+        }
       case .remove(let key):
         let actual = cache.removeValue(forKey: key)
         let expected = model.remove(key)

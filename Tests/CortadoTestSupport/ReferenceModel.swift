@@ -122,6 +122,27 @@ package struct ReferenceModel {
     return evicted
   }
 
+  /// The live value, read without counting as a use (`insertValue`,
+  /// `compute` and `modifyValue` read this way).
+  package mutating func quietValue(_ key: Int) -> Int? {
+    dropExpired(key)
+    return entries[key]?.value
+  }
+
+  /// Replaces a live entry's value keeping its lifetime (deadline, age, idle
+  /// clock); counts as a write for the policy. Returns false if the key has
+  /// no live entry.
+  package mutating func replaceKeepingLifetime(_ key: Int, _ value: Int) -> Bool {
+    dropExpired(key)
+    guard var entry = entries[key] else { return false }
+    entry.value = value
+    entry.useCount += 1
+    entry.lastUse = nextSequence()
+    entry.writeSequence = sequence
+    entries[key] = entry
+    return true
+  }
+
   package mutating func remove(_ key: Int) -> Int? {
     dropExpired(key)
     return entries.removeValue(forKey: key)?.value

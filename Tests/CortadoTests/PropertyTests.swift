@@ -16,8 +16,12 @@ struct PropertyTests {
     zip(Gen.int(in: 0...99), Gen.int(in: 0...(keys - 1)), Gen.int(in: 0...3_000))
       .map { choice, key, amount -> Operation in
         switch choice {
-        case 0..<33: return .get(key)
-        case 33..<60: return .set(key)
+        case 0..<30: return .get(key)
+        case 30..<50: return .set(key)
+        case 50..<52: return .insert(key)
+        case 52..<55: return .update(key)
+        case 55..<57: return .modify(key)
+        case 57..<60: return lifetimes ? .setKeepingRemaining(key, milliseconds: amount - 200) : .modify(key)
         case 60..<67: return lifetimes ? .setWithLifetime(key, milliseconds: amount - 200) : .set(key)
         case 67..<74: return .remove(key)
         case 74..<78: return .contains(key)

@@ -34,7 +34,21 @@ package struct HistoryOperation: CustomStringConvertible, Sendable {
     /// between the invocation of the call that gave the closure and the
     /// closure's start.
     case producerStart(key: Int, value: Int)
+    /// `insertValue(value, forKey: key)`; `existing`: the live value it
+    /// found and left (nil: it inserted).
+    case insert(key: Int, value: Int, existing: Int?)
+    /// `compute(forKey:_:)` (`presentOnly`: `modifyValue(forKey:_:)`): the
+    /// closure last saw `saw` and the call answered `outcome`.
+    case update(key: Int, presentOnly: Bool, saw: Int?, outcome: UpdateOutcome)
     case advance(to: Int64)
+  }
+
+  /// What a `compute(forKey:_:)` or `modifyValue(forKey:_:)` answered.
+  package enum UpdateOutcome: Sendable, Hashable {
+    case stored(Int)
+    case removed
+    case unchanged
+    case superseded
   }
 
   package var kind: Kind

@@ -24,6 +24,14 @@ package protocol LinearizabilitySubject: Sendable {
   func removeAll()
   func count() -> Int
   func compute(_ key: Int, _ make: () -> Int) -> Int
+  /// Whether `insert`, `update` and `modify` exist and are checked.
+  var supportsComputeFamily: Bool { get }
+  /// `insertValue`: nil if it inserted, else the existing value.
+  func insert(_ key: Int, _ value: Int) -> Int?
+  /// `compute(forKey:_:)`.
+  func update(_ key: Int, _ transform: (Int?) -> Int?) -> HistoryOperation.UpdateOutcome
+  /// `modifyValue(forKey:_:)`.
+  func modify(_ key: Int, _ transform: (Int) -> Int) -> HistoryOperation.UpdateOutcome
   func load(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> Int) async throws -> Int
   func loadBatch(_ keys: [Int], _ loader: @escaping @Sendable ([Int]) async throws -> [Int: Int]) async throws -> [Int:
     Int]
@@ -171,6 +179,30 @@ package struct HistoryDriver {
       for group in subject.removeAllGroups(Array(0..<keyCount)) ?? [] { record(.removeAll(keys: group)) }
     case 49..<53 where subject.supportsCount:
       record(.count(result: subject.count()))
+    case 53..<56 where subject.supportsComputeFamily:
+      let value = recorder.nextValue()
+      record(.insert(key: key, value: value, existing: subject.insert(key, value)))
+    case 56..<60 where subject.supportsComputeFamily:
+      // Writes a new value, or removes a value divisible by 3: the answer
+      // tells what the closure saw.
+      let value = recorder.nextValue()
+      var saw: Int? = nil
+      let outcome = subject.update(key) { current in
+        saw = current
+        for _ in 0..<(yields * 100) { sched_yield() }
+        if let current, current % 3 == 0 { return nil }
+        return value
+      }
+      record(.update(key: key, presentOnly: false, saw: saw, outcome: outcome))
+    case 60..<63 where subject.supportsComputeFamily:
+      let value = recorder.nextValue()
+      var saw: Int? = nil
+      let outcome = subject.modify(key) { current in
+        saw = current
+        for _ in 0..<(yields * 100) { sched_yield() }
+        return value
+      }
+      record(.update(key: key, presentOnly: true, saw: saw, outcome: outcome))
     case 53..<63 where subject.supportsCompute:
       let value = recorder.nextValue()
       let result = subject.compute(key) {
@@ -191,7 +223,10 @@ package struct HistoryDriver {
             recorder.event(
               .producerStart(key: missingKey, value: values[missingKey]!), thread: thread, since: invoke, clock: 0)
           }
-          loaded.value = values.filter { missing.contains($0.key) }
+          // One call's loader may run more than once (a part superseded
+          // meanwhile is loaded again): keep every value it produced.
+          let produced = values.filter { missing.contains($0.key) }
+          loaded.modify { $0 = ($0 ?? [:]).merging(produced) { _, new in new } }
           for _ in 0..<yields { await Task.yield() }
           return values.filter { missing.contains($0.key) }
         }

@@ -176,11 +176,84 @@ package struct LinearizabilityChecker {
             outcomes.append(contentsOf: store(next, key, batchValue, at: time))
           }
         }
+      case .insert(let key, let value, let existing):
+        let live = isLive(state.entries[key], at: time) ? state.entries[key]?.value : nil
+        if let existing {
+          if live == existing { outcomes.append(state) }
+        } else if live == nil {
+          var next = state
+          barrier(&next, key, response: operation.response)
+          outcomes.append(contentsOf: store(next, key, value, at: time))
+        }
+      case .update(let key, let presentOnly, let saw, let outcome):
+        outcomes.append(
+          contentsOf: updated(state, key, presentOnly: presentOnly, saw: saw, outcome, at: time, operation))
       case .producerStart, .advance:
         break
       }
     }
     return outcomes
+  }
+
+  /// The outcomes of a `compute(forKey:_:)` or `modifyValue(forKey:_:)`. It
+  /// takes effect at one instant, on the value its closure saw then; a
+  /// superseded one has no effect (whether a write really overlapped it is
+  /// checked by `supersededUpdatesOverlapAWrite`).
+  package func updated(
+    _ state: State, _ key: Int, presentOnly: Bool, saw: Int?, _ outcome: HistoryOperation.UpdateOutcome,
+    at time: Int64, _ operation: HistoryOperation
+  ) -> [State] {
+    let entry = isLive(state.entries[key], at: time) ? state.entries[key] : nil
+    switch outcome {
+    case .superseded:
+      return [state]
+    case .unchanged:
+      return entry == nil ? [state] : []
+    case .removed:
+      guard let entry, entry.value == saw, !presentOnly else { return [] }
+      var next = state
+      barrier(&next, key, response: operation.response)
+      next.entries[key] = nil
+      return [next]
+    case .stored(let value):
+      guard entry?.value == saw else { return [] }
+      var next = state
+      barrier(&next, key, response: operation.response)
+      if presentOnly, let entry {
+        // The entry keeps its remaining lifetime.
+        next.entries[key] = Entry(value: value, deadline: entry.deadline)
+        return [next]
+      }
+      return presentOnly ? [] : store(next, key, value, at: time)
+    }
+  }
+
+  /// Every superseded `compute` or `modifyValue` overlapped, in real time, an
+  /// operation that writes or removes its key (the only things that
+  /// supersede one). Returns the first that did not.
+  package static func supersededUpdatesOverlapAWrite(_ history: [HistoryOperation]) -> HistoryOperation? {
+    func writes(_ operation: HistoryOperation, _ key: Int) -> Bool {
+      switch operation.kind {
+      case .set(let other, _), .remove(let other, _), .load(let other, _), .batchPart(let other, _, _):
+        return other == key
+      case .insert(let other, _, let existing):
+        return other == key && existing == nil
+      case .update(let other, _, _, let outcome):
+        return other == key && outcome != .superseded && outcome != .unchanged
+      case .removeAll(let keys):
+        return keys.contains(key)
+      default:
+        return false
+      }
+    }
+    for operation in history {
+      guard case .update(let key, _, _, .superseded) = operation.kind else { continue }
+      let overlapped = history.contains { other in
+        writes(other, key) && other.invoke < operation.response && operation.invoke < other.response
+      }
+      if !overlapped { return operation }
+    }
+    return nil
   }
 
   package struct Visit: Hashable {

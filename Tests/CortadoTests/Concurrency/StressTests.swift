@@ -61,8 +61,12 @@ struct StressTests {
         case 75..<80:
           cache.setValue(step, forKey: key, timeToLive: .milliseconds(Int64.random(in: 1...50, using: &generator)))
         case 80..<87: cache.removeValue(forKey: key)
-        case 87..<92: _ = cache.value(forKey: key, orInsert: { step })
-        case 92..<95: _ = cache.entry(forKey: key)
+        case 87..<89: _ = cache.value(forKey: key, orInsert: { step })
+        case 89: cache.insertValue(step, forKey: key)
+        case 90: cache.compute(forKey: key) { current in current.map { $0 % 2 == 0 ? nil : $0 + 1 } ?? step }
+        case 91: cache.modifyValue(forKey: key) { $0 += 1 }
+        case 92: cache.setValue(step, forKey: key, lifetime: .keepRemaining(otherwise: .timeToLive(.milliseconds(20))))
+        case 93..<95: _ = cache.entry(forKey: key)
         case 95..<97: _ = cache.contains(key)
         case 97: cache.removeAll { candidate, _ in candidate % 7 == 0 }
         case 98: _ = cache.removeExpired()
@@ -197,6 +201,40 @@ struct StressTests {
         if step % 17 == 0 { cache[key] = nil }
       }
     }
+    cache._checkInvariants()
+  }
+
+  /// `compute` and `modifyValue` never lose an update, whatever runs beside
+  /// them: four threads add one with `compute`, one adds one with
+  /// `modifyValue`, one inserts zeros with `insertValue`, and one reads;
+  /// nothing is evicted, so the values add up exactly (less the computations
+  /// an insertion superseded, which report it).
+  @Test("compute and modifyValue never lose an update", arguments: [1, 4])
+  func readModifyWriteNeverLosesAnUpdate(stripes: Int) {
+    let cache = makeCache(Int.self, Int.self, maximumCount: 1_000, clock: ManualClock(), stripes: stripes)
+    let keys = 8
+    let steps = 3_000
+    let modified = Locked(0)
+    let superseded = Locked(0)
+    DispatchQueue.concurrentPerform(iterations: 7) { worker in
+      for step in 0..<steps {
+        let key = (worker &* 31 &+ step) % keys
+        switch worker {
+        case 0..<4:
+          if case .superseded = cache.compute(forKey: key, { ($0 ?? 0) + 1 }) { superseded.withLock { $0 += 1 } }
+        case 4:
+          if case .stored = cache.modifyValue(forKey: key, { $0 += 1 }) { modified.withLock { $0 += 1 } }
+        case 5:
+          cache.insertValue(0, forKey: key)
+        default:
+          _ = cache[key]
+        }
+      }
+    }
+    let total = (0..<keys).reduce(0) { $0 + (cache[$1] ?? 0) }
+    // Only an insertion of a key that is still absent supersedes a
+    // computation (its +1 is dropped, the insertion wins), and it inserts 0.
+    #expect(total == 4 * steps - superseded.current + modified.current)
     cache._checkInvariants()
   }
 }
