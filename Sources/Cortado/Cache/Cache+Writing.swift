@@ -32,9 +32,7 @@ extension Cache {
   /// cache's for this entry.
   @inlinable @discardableResult
   public func setValue(_ value: Value, forKey key: Key, freshness: Freshness) -> CacheWriteResult<Value> {
-    let lifetime = freshness._lifetime
-    if lifetime.expires && core.readsClock.relaxedValue == 0 { core.enableExpiry() }
-    return core.set(key, value, lifetime: lifetime)
+    core.set(key, value, lifetime: core.lifetime(freshness))
   }
 
   /// Stores `value` under `key` with the given lifetime, reporting what
@@ -61,9 +59,7 @@ extension Cache {
     case .freshness(let freshness):
       return setValue(value, forKey: key, freshness: freshness)
     case .keepRemaining(let otherwise):
-      let lifetime = otherwise._lifetime
-      if lifetime.expires && core.readsClock.relaxedValue == 0 { core.enableExpiry() }
-      return core.set(key, value, lifetime: lifetime, keepingRemaining: true)
+      return core.setKeepingRemaining(key, value, otherwise: core.lifetime(otherwise))
     }
   }
 }

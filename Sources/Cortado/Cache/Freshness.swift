@@ -54,10 +54,10 @@ public struct Freshness: Sendable, Hashable, CustomStringConvertible {
   /// `[t, t + d + r)` for that draw `r`. Entries written together (after a
   /// deploy, a restart, a bulk load) then do not all expire or refresh in the
   /// same instant. ``timeToIdle`` is not jittered, and neither is an explicit
-  /// ``Cache/setValue(_:forKey:timeToLive:)``. The draws come from each
-  /// stripe's generator, seeded from the eviction policy's seed (that of
-  /// ``EvictionPolicy/random(seed:)``, otherwise a fixed one), so a run with
-  /// ``ManualClock`` is reproducible. `nil` or zero: no jitter; negative:
+  /// ``Cache/setValue(_:forKey:timeToLive:)``. The draws come from the
+  /// cache's generator, seeded from the eviction policy's seed (that of
+  /// ``EvictionPolicy/random(seed:)``, otherwise a fixed one), so a
+  /// single-threaded run with ``ManualClock`` is reproducible. `nil` or zero: no jitter; negative:
   /// rejected (``CacheConfigurationError/Field/jitter``).
   public var jitter: Duration?
 
@@ -128,6 +128,14 @@ public struct Freshness: Sendable, Hashable, CustomStringConvertible {
   /// ``refreshAfter`` or ``staleIfError`` of zero or less is invalid and the
   /// write is rejected with ``CacheWriteResult/Rejection/invalidFreshness(_:)``.
   /// A positive lifetime shorter than a nanosecond counts as one nanosecond.
+  /// ``jitter`` in nanoseconds; 0 for none (or when invalid: the write is
+  /// rejected anyway).
+  @inlinable
+  var _jitterNanoseconds: Int64 {
+    guard let jitter, jitter > .zero else { return 0 }
+    return jitter._nanosecondsClamped
+  }
+
   @usableFromInline
   var _lifetime: _Lifetime {
     var invalid: CacheConfigurationError.Field? = nil
@@ -139,7 +147,6 @@ public struct Freshness: Sendable, Hashable, CustomStringConvertible {
       idle: timeToIdle.map { $0 <= .zero ? -1 : $0._lifetimeNanoseconds } ?? 0,
       refresh: invalid == nil ? refreshAfter.map { $0._lifetimeNanoseconds } ?? _Time.never : _Time.never,
       staleIfError: invalid == nil ? staleIfError.map { $0._lifetimeNanoseconds } ?? 0 : 0,
-      jitter: invalid == nil ? jitter.map { $0._nanosecondsClamped } ?? 0 : 0,
       invalid: invalid
     )
   }

@@ -10,23 +10,18 @@ struct _Lifetime: Sendable {
   /// Stale-if-error window; 0 for none.
   @usableFromInline var staleIfError: Int64
 
-  /// The width of the random lengthening of `timeToLive` and `refresh`
-  /// drawn at each write; 0 for none.
-  @usableFromInline var jitter: Int64
   /// The per-entry field that made this lifetime invalid (the write is
   /// rejected), or nil.
   @usableFromInline var invalid: CacheConfigurationError.Field?
 
   @inlinable
   init(
-    timeToLive: Int64, idle: Int64, refresh: Int64, staleIfError: Int64, jitter: Int64 = 0,
-    invalid: CacheConfigurationError.Field? = nil
+    timeToLive: Int64, idle: Int64, refresh: Int64, staleIfError: Int64, invalid: CacheConfigurationError.Field? = nil
   ) {
     self.timeToLive = timeToLive
     self.idle = idle
     self.refresh = refresh
     self.staleIfError = staleIfError
-    self.jitter = jitter
     self.invalid = invalid
   }
 

@@ -152,9 +152,12 @@ extension _CacheCore {
         guard let result else {
           return .done(shard.pointee.remove(key, hash: hash32, now: now) == nil ? .unchanged : .removed)
         }
-        let written = shard.pointee.store(
-          key, hash: hash32, value: result, cost: cost, lifetime: lifetime ?? defaultLifetime, now: now,
-          keepingRemaining: presentOnly)
+        let written =
+          presentOnly
+          ? shard.pointee.storeKeepingRemaining(
+            key, hash: hash32, value: result, cost: cost, lifetime: defaultLifetime, now: now)
+          : shard.pointee.store(
+            key, hash: hash32, value: result, cost: cost, lifetime: lifetime ?? defaultLifetime, now: now)
         if case .rejected(let reason, _) = written { return .done(.rejected(reason: reason)) }
         return .done(.stored(result))
       }

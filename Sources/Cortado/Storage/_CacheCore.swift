@@ -18,6 +18,11 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
   @usableFromInline let sink: _RemovalSink<Key, Value>
   @usableFromInline let costFunction: (@Sendable (Key, Value) -> Int)?
   @usableFromInline let defaultLifetime: _Lifetime
+  /// The cache-wide `Freshness.jitter` in nanoseconds (0: none).
+  @usableFromInline let defaultJitter: Int64
+  /// The jitter generator: a seed (the policy's) and a counter of draws.
+  @usableFromInline let jitterSeed: UInt64
+  @usableFromInline let jitterDraws = _AtomicInt64(0)
   @usableFromInline let freshnessForEntry: (@Sendable (Key, Value) -> Freshness)?
   @usableFromInline let sweeps: Bool
   @usableFromInline let sweeperRegistered: _AtomicInt64
@@ -40,6 +45,8 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     sink = _RemovalSink(listener: configuration.onRemoval)
     costFunction = configuration.cost
     defaultLifetime = configuration.freshness._lifetime
+    defaultJitter = configuration.freshness._jitterNanoseconds
+    jitterSeed = _mix64(configuration.evictionPolicy._seed)
     freshnessForEntry = configuration.freshnessForEntry
     failureTimeToLive = configuration.freshness.failureTimeToLive.map { $0._nanosecondsClamped } ?? 0
     onLoadFailure = configuration.onLoadFailure
@@ -166,13 +173,46 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
   /// The lifetime of a new entry, computed outside any lock.
   @inlinable
   func lifetime(_ key: Key, _ value: Value, timeToLive: Duration?) -> _Lifetime {
-    var lifetime = freshnessForEntry.map { $0(key, value)._lifetime } ?? defaultLifetime
+    var lifetime: _Lifetime
+    var jitter = defaultJitter
+    if let freshnessForEntry {
+      let freshness = freshnessForEntry(key, value)
+      lifetime = freshness._lifetime
+      jitter = freshness._jitterNanoseconds
+    } else {
+      lifetime = defaultLifetime
+    }
     if let timeToLive {
       lifetime.timeToLive = timeToLive._lifetimeNanoseconds
-      lifetime.jitter = 0  // an explicit time to live is exact
+      jitter = 0  // an explicit time to live is exact
     }
+    if jitter > 0 { addJitter(&lifetime, jitter) }
     if lifetime.expires && readsClock.relaxedValue == 0 { enableExpiry() }
     return lifetime
+  }
+
+  /// The lifetime `freshness` gives one write, jitter drawn, with expiry
+  /// switched on if it needs it (`setValue(_:forKey:freshness:)` and
+  /// keep-remaining writes).
+  @inlinable
+  func lifetime(_ freshness: Freshness) -> _Lifetime {
+    var lifetime = freshness._lifetime
+    let jitter = freshness._jitterNanoseconds
+    if jitter > 0 { addJitter(&lifetime, jitter) }
+    if lifetime.expires && readsClock.relaxedValue == 0 { enableExpiry() }
+    return lifetime
+  }
+
+  /// Lengthens `lifetime` by one draw on [0, `jitter`) from the cache's
+  /// generator: SplitMix64's mix of a seeded counter, so that concurrent
+  /// writers draw without a lock and a single-threaded run (with
+  /// `ManualClock`) is reproducible. Out of line: writes without jitter pay
+  /// only the caller's compare.
+  @usableFromInline @inline(never)
+  func addJitter(_ lifetime: inout _Lifetime, _ jitter: Int64) {
+    let draw = UInt64(bitPattern: jitterDraws.addRelaxed(1))
+    let offset = _mix64(jitterSeed &+ draw &* 0x9E37_79B9_7F4A_7C15) % UInt64(jitter)
+    lifetime.addJitter(Int64(offset))
   }
 
   /// Called the first time an entry gets a lifetime in a cache configured
@@ -215,17 +255,28 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
   }
 
   @inlinable
-  func set(
-    _ key: Key, _ value: Value, lifetime: _Lifetime, keepingRemaining: Bool = false
-  ) -> CacheWriteResult<Value> {
+  func set(_ key: Key, _ value: Value, lifetime: _Lifetime) -> CacheWriteResult<Value> {
     let cost = self.cost(key, value)
     let hash = key.hashValue
     let stripe = stripe(for: hash)
     let now = clock.now()
     return locked(stripe) { shard in
       shard.pointee.store(
-        key, hash: UInt32(truncatingIfNeeded: hash), value: value, cost: cost, lifetime: lifetime, now: now,
-        keepingRemaining: keepingRemaining)
+        key, hash: UInt32(truncatingIfNeeded: hash), value: value, cost: cost, lifetime: lifetime, now: now)
+    }
+  }
+
+  /// A write that keeps a live entry's remaining lifetime (`otherwise` for a
+  /// key without one).
+  @inlinable
+  func setKeepingRemaining(_ key: Key, _ value: Value, otherwise: _Lifetime) -> CacheWriteResult<Value> {
+    let cost = self.cost(key, value)
+    let hash = key.hashValue
+    let stripe = stripe(for: hash)
+    let now = clock.now()
+    return locked(stripe) { shard in
+      shard.pointee.storeKeepingRemaining(
+        key, hash: UInt32(truncatingIfNeeded: hash), value: value, cost: cost, lifetime: otherwise, now: now)
     }
   }
 
