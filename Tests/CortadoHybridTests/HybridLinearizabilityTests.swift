@@ -78,6 +78,10 @@ struct HybridSubject: LinearizabilitySubject {
   func count() -> Int { 0 }
   func compute(_ key: Int, _ make: () -> Int) -> Int { make() }
   var supportsComputeFamily: Bool { false }
+  var supportsLoadResults: Bool { false }
+  func load(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> CacheLoadResult<Int>) async throws -> Int {
+    try await load(key) { try await loader($0).value }
+  }
   func insert(_ key: Int, _ value: Int) -> Int? { nil }
   func update(_ key: Int, _ transform: (Int?) -> Int?) -> HistoryOperation.UpdateOutcome { .unchanged }
   func modify(_ key: Int, _ transform: (Int) -> Int) -> HistoryOperation.UpdateOutcome { .unchanged }

@@ -49,14 +49,21 @@
 /// - ``contains(_:)``
 /// - ``entry(forKey:)``
 /// ### Loading
-/// - ``loadValue(forKey:using:)``
-/// - ``loadValues(forKeys:using:)``
+/// - ``loadValue(forKey:using:)-(_,(Key)->Value)``
+/// - ``loadValue(forKey:using:)-(_,(Key)->CacheLoadResult<Value>)``
+/// - ``loadValues(forKeys:using:)-(_,([Key])->[Key:Value])``
+/// - ``loadValues(forKeys:using:)-(_,([Key])->[Key:CacheLoadResult<Value>])``
 /// - ``shutdown()``
 /// ### Writing
 /// - ``updateValue(_:forKey:)``
 /// - ``setValue(_:forKey:)``
 /// - ``setValue(_:forKey:timeToLive:)``
 /// - ``setValue(_:forKey:freshness:)``
+/// - ``setValue(_:forKey:lifetime:)``
+/// ### Atomic updates
+/// - ``insertValue(_:forKey:)``
+/// - ``compute(forKey:_:)``
+/// - ``modifyValue(forKey:_:)``
 /// ### Removing
 /// - ``removeValue(forKey:)``
 /// - ``removeAll()``

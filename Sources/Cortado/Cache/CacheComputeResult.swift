@@ -1,5 +1,15 @@
 /// What ``Cache/compute(forKey:_:)`` or ``Cache/modifyValue(forKey:_:)``
 /// did to the key.
+///
+/// ## Topics
+/// ### Outcomes
+/// - ``stored(_:)``
+/// - ``removed``
+/// - ``unchanged``
+/// - ``superseded``
+/// - ``rejected(reason:)``
+/// ### Inspecting
+/// - ``storedValue``
 public enum CacheComputeResult<Value: Sendable>: Sendable {
   /// The closure's value is now the key's value (inserted or replacing).
   case stored(Value)

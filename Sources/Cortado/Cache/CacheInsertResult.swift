@@ -8,6 +8,14 @@
 /// case .rejected(let reason): log("not cached: \(reason)")
 /// }
 /// ```
+///
+/// ## Topics
+/// ### Outcomes
+/// - ``inserted``
+/// - ``existing(_:)``
+/// - ``rejected(reason:)``
+/// ### Inspecting
+/// - ``isInserted``
 public enum CacheInsertResult<Value: Sendable>: Sendable {
   /// The key had no live value; the value is now stored.
   case inserted

@@ -1,4 +1,11 @@
 /// The lifetime a write gives its entry: see ``Cache/setValue(_:forKey:lifetime:)``.
+///
+/// ## Topics
+/// ### Lifetimes
+/// - ``cacheDefault``
+/// - ``timeToLive(_:)``
+/// - ``freshness(_:)``
+/// - ``keepRemaining(otherwise:)``
 public enum CacheWriteLifetime: Sendable, Hashable {
   /// The cache's own: ``Cache/Configuration/freshness``, or
   /// ``Cache/Configuration/freshnessForEntry`` when set.

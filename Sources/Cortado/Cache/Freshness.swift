@@ -19,7 +19,7 @@
 /// for the clock's range (hundreds of years) means the entry never expires.
 ///
 /// ``refreshAfter`` and ``staleIfError`` matter only to loading reads
-/// (``Cache/loadValue(forKey:using:)``): plain reads never see a value past its
+/// (``Cache/loadValue(forKey:using:)-(_,(Key)->Value)``): plain reads never see a value past its
 /// lifetime.
 public struct Freshness: Sendable, Hashable, CustomStringConvertible {
   /// The maximum time an entry lives after it was written (expire after

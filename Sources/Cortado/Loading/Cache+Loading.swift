@@ -49,7 +49,7 @@ extension Cache {
   ///
   /// Keys already being loaded by other callers are not loaded again: this
   /// call waits for those loads. Keys the loader returns no value for are
-  /// absent from the result (and callers of ``loadValue(forKey:using:)``
+  /// absent from the result (and callers of ``loadValue(forKey:using:)-(_,(Key)->Value)``
   /// waiting on such a key get ``CacheLoadError/valueNotLoaded``). If the
   /// loader throws, this call throws. The batch load is cancelled only when
   /// every caller waiting for any of its keys is gone (this call counts as
@@ -58,7 +58,42 @@ extension Cache {
     forKeys keys: some Sequence<Key>,
     using loader: @escaping @Sendable ([Key]) async throws -> [Key: Value]
   ) async throws -> [Key: Value] {
-    try await core.loadBatch(Array(keys), loader: loader)
+    try await core.loadBatch(Array(keys), loader: .batch(loader))
+  }
+
+  /// Returns the live value for `key`, loading it on a miss with a `loader`
+  /// that says how its value is cached: with the cache's lifetime, with its
+  /// own ``Freshness`` (a token's `expires_in`), or not at all (returned to
+  /// the waiting callers only). Everything else is as in
+  /// ``loadValue(forKey:using:)-(_,(Key)->Value)``.
+  ///
+  /// ```swift
+  /// let token = try await tokens.loadValue(forKey: client) { client in
+  ///     let response = try await authServer.token(for: client)
+  ///     return .cached(response.token, freshness: .timeToLive(.seconds(response.expiresIn)))
+  /// }
+  /// ```
+  ///
+  /// Disfavoured, so that a loader that only throws (`{ _ in throw … }`)
+  /// still means the plain overload.
+  @inlinable @_disfavoredOverload
+  public func loadValue(
+    forKey key: Key,
+    using loader: @escaping @Sendable (Key) async throws -> CacheLoadResult<Value>
+  ) async throws -> Value {
+    try await core.load(key, loader: .singleResult(loader))
+  }
+
+  /// Returns the live values for `keys`, loading every missing key with one
+  /// call of a batch `loader` that says, per key, how its value is cached
+  /// (see ``CacheLoadResult``). Everything else is as in
+  /// ``loadValues(forKeys:using:)-(_,([Key])->[Key:Value])``.
+  @_disfavoredOverload
+  public func loadValues(
+    forKeys keys: some Sequence<Key>,
+    using loader: @escaping @Sendable ([Key]) async throws -> [Key: CacheLoadResult<Value>]
+  ) async throws -> [Key: Value] {
+    try await core.loadBatch(Array(keys), loader: .batchResult(loader))
   }
 
   /// Cancels every load and background refresh in flight and waits until

@@ -76,7 +76,7 @@ extension _CacheCore {
     }
     switch probe {
     case .hit(let value, let refresh):
-      if let refresh { startLoad([(key, hash, refresh)], loader: .single(loader.forOneKey)) }
+      if let refresh { startLoad([(key, hash, refresh)], loader: loader.forOneKey) }
       return value
     case .failure(let error):
       throw error
@@ -87,9 +87,7 @@ extension _CacheCore {
 
   /// `Cache.loadValues(forKeys:using:)`.
   @usableFromInline
-  func loadBatch(_ keys: [Key], loader: @escaping @Sendable ([Key]) async throws -> [Key: Value]) async throws -> [Key:
-    Value]
-  {
+  func loadBatch(_ keys: [Key], loader: _Loader<Key, Value>) async throws -> [Key: Value] {
     var result: [Key: Value] = [:]
     var waits: [(key: Key, hash: Int, held: _Load<Value>?)] = []
     var starts: [(key: Key, hash: Int, load: _Load<Value>)] = []
@@ -124,14 +122,14 @@ extension _CacheCore {
         }
       }
     }
-    if !starts.isEmpty { startLoad(starts, loader: .batch(loader)) }
+    if !starts.isEmpty { startLoad(starts, loader: loader) }
     for refresh in refreshes {
-      startLoad([refresh], loader: .single(_Loader<Key, Value>.batch(loader).forOneKey))
+      startLoad([refresh], loader: loader.forOneKey)
     }
     if let failure { throw failure }
     for wait in waits {
       do {
-        result[wait.key] = try await awaitLoad(wait.key, hash: wait.hash, held: wait.held, loader: .batch(loader))
+        result[wait.key] = try await awaitLoad(wait.key, hash: wait.hash, held: wait.held, loader: loader)
       } catch CacheLoadError.valueNotLoaded {
         continue  // the loader had no value for this key: it is absent from the result
       }
@@ -198,7 +196,7 @@ extension _CacheCore {
           continuation.resume(with: outcome)
         case .start(let load):
           observer?(.started(key))
-          startLoad([(key, hash, load)], loader: .single(loader.forOneKey))
+          startLoad([(key, hash, load)], loader: loader.forOneKey)
         case .joined:
           observer?(.joined(key))
         }
@@ -243,50 +241,55 @@ extension _CacheCore {
   @usableFromInline
   func runLoader(_ items: [(key: Key, hash: Int, load: _Load<Value>)], loader: _Loader<Key, Value>) async {
     let start = clock.now()
-    switch loader {
-    case .single(let load):
-      let item = items[0]
-      let result: Result<Value, any Error>
-      do {
-        result = .success(try await load(item.key))
-      } catch {
-        result = .failure(error)
+    // The one loader call, its results as `CacheLoadResult`s.
+    let results: Result<[Key: CacheLoadResult<Value>], any Error>
+    do {
+      switch loader {
+      case .single(let load):
+        results = .success([items[0].key: .cached(try await load(items[0].key))])
+      case .singleResult(let load):
+        results = .success([items[0].key: try await load(items[0].key)])
+      case .batch(let load):
+        results = .success(try await load(items.map(\.key)).mapValues { .cached($0) })
+      case .batchResult(let load):
+        results = .success(try await load(items.map(\.key)))
       }
-      loadStatistics.record(success: (try? result.get()) != nil, nanoseconds: clock.now() - start)
+    } catch {
+      results = .failure(error)
+    }
+    loadStatistics.record(success: (try? results.get()) != nil, nanoseconds: clock.now() - start)
+    for item in items {
+      let result: Result<CacheLoadResult<Value>, any Error> = results.flatMap { values in
+        values[item.key].map { .success($0) } ?? .failure(CacheLoadError.valueNotLoaded)
+      }
       finish(item.key, hash: item.hash, load: item.load, result: result)
-    case .batch(let load):
-      do {
-        let values = try await load(items.map(\.key))
-        loadStatistics.record(success: true, nanoseconds: clock.now() - start)
-        for item in items {
-          let result: Result<Value, any Error> =
-            values[item.key].map { .success($0) } ?? .failure(CacheLoadError.valueNotLoaded)
-          finish(item.key, hash: item.hash, load: item.load, result: result)
-        }
-      } catch {
-        loadStatistics.record(success: false, nanoseconds: clock.now() - start)
-        for item in items {
-          finish(item.key, hash: item.hash, load: item.load, result: .failure(error))
-        }
-      }
     }
   }
 
   /// Applies a load's result and resumes its waiters.
   @usableFromInline
-  func finish(_ key: Key, hash: Int, load: _Load<Value>, result: Result<Value, any Error>) {
+  func finish(_ key: Key, hash: Int, load: _Load<Value>, result loaded: Result<CacheLoadResult<Value>, any Error>) {
     var cost = 1
     var lifetime = defaultLifetime
-    if case .success(let value) = result {
+    var stores = true
+    let result: Result<Value, any Error>
+    switch loaded {
+    case .success(.cached(let value, let freshness)):
       cost = self.cost(key, value)
-      lifetime = self.lifetime(key, value, timeToLive: nil)
+      lifetime = freshness.map { self.lifetime($0) } ?? self.lifetime(key, value, timeToLive: nil)
+      result = .success(value)
+    case .success(.uncached(let value)):
+      stores = false
+      result = .success(value)
+    case .failure(let error):
+      result = .failure(error)
     }
     let stripe = stripe(for: hash)
     let now = clock.now()
     let (outcome, stored, waiters) = locked(stripe) { shard in
       let (outcome, stored) = shard.pointee.finishLoad(
         key, hash: UInt32(truncatingIfNeeded: hash), load: load, result: result, cost: cost, lifetime: lifetime,
-        now: now, failureTimeToLive: failureTimeToLive, storing: !isClosed)
+        now: now, failureTimeToLive: failureTimeToLive, storing: stores && !isClosed)
       load.outcome = outcome
       let waiters = load.waiters
       load.waiters = [:]

@@ -171,23 +171,31 @@ enum _LoadProbe<Value> {
   case miss
 }
 
-/// The loader of a load: one key, or a batch.
+/// The loader of a load: one key, or a batch; returning values, or
+/// `CacheLoadResult`s that say how to cache each.
 @usableFromInline
 enum _Loader<Key: Hashable & Sendable, Value: Sendable>: Sendable {
   case single(@Sendable (Key) async throws -> Value)
+  case singleResult(@Sendable (Key) async throws -> CacheLoadResult<Value>)
   case batch(@Sendable ([Key]) async throws -> [Key: Value])
+  case batchResult(@Sendable ([Key]) async throws -> [Key: CacheLoadResult<Value>])
 
-  /// The same loader, for one key of a batch (used when a batch load was
-  /// abandoned and one of its callers must load its key again).
+  /// The same loader, for one key (used when a batch load was abandoned and
+  /// one of its callers must load its key again, and for refreshes).
   @usableFromInline
-  var forOneKey: @Sendable (Key) async throws -> Value {
+  var forOneKey: _Loader {
     switch self {
-    case .single(let load):
-      return load
+    case .single, .singleResult:
+      return self
     case .batch(let load):
-      return { key in
+      return .single { key in
         guard let value = try await load([key])[key] else { throw CacheLoadError.valueNotLoaded }
         return value
+      }
+    case .batchResult(let load):
+      return .singleResult { key in
+        guard let result = try await load([key])[key] else { throw CacheLoadError.valueNotLoaded }
+        return result
       }
     }
   }

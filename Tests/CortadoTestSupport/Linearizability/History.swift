@@ -34,6 +34,9 @@ package struct HistoryOperation: CustomStringConvertible, Sendable {
     /// between the invocation of the call that gave the closure and the
     /// closure's start.
     case producerStart(key: Int, value: Int)
+    /// The loader that produced `value` returned it as
+    /// `CacheLoadResult.uncached`: it reaches its callers, and is never stored.
+    case uncachedProducer(value: Int)
     /// `insertValue(value, forKey: key)`; `existing`: the live value it
     /// found and left (nil: it inserted).
     case insert(key: Int, value: Int, existing: Int?)

@@ -24,6 +24,10 @@ package protocol LinearizabilitySubject: Sendable {
   func removeAll()
   func count() -> Int
   func compute(_ key: Int, _ make: () -> Int) -> Int
+  /// Whether loaders may return `CacheLoadResult`s (some loads are then
+  /// uncached).
+  var supportsLoadResults: Bool { get }
+  func load(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> CacheLoadResult<Int>) async throws -> Int
   /// Whether `insert`, `update` and `modify` exist and are checked.
   var supportsComputeFamily: Bool { get }
   /// `insertValue`: nil if it inserted, else the existing value.
@@ -256,8 +260,17 @@ package struct HistoryDriver {
       }
     case 72..<92:
       let value = recorder.nextValue()
+      let uncached = subject.supportsLoadResults && Int.random(in: 0..<4, using: &random) == 0
       let outcome: Result<Int, any Error> = bridged(cancelAfter: cancelAfter) {
-        try await subject.load(key) { _ in
+        if uncached {
+          return try await subject.load(key) { _ -> CacheLoadResult<Int> in
+            recorder.event(.producerStart(key: key, value: value), thread: thread, since: invoke, clock: 0)
+            recorder.event(.uncachedProducer(value: value), thread: thread, since: invoke, clock: 0)
+            for _ in 0..<yields { await Task.yield() }
+            return .uncached(value)
+          }
+        }
+        return try await subject.load(key) { _ in
           recorder.event(.producerStart(key: key, value: value), thread: thread, since: invoke, clock: 0)
           // Loaders ignore cancellation, as most network calls finish anyway.
           for _ in 0..<yields { await Task.yield() }

@@ -62,6 +62,9 @@ package struct LinearizabilityChecker {
   package let timeToLive: Int64
   /// Every reading the manual clock took, ascending.
   package let clockValues: [Int64]
+  /// The values loaders returned as `CacheLoadResult.uncached` (found in the
+  /// history's `uncachedProducer` events).
+  package var uncachedValues: Set<Int> = []
 
   /// The readings an operation may have used.
   package func times(_ operation: HistoryOperation) -> [Int64] {
@@ -115,7 +118,9 @@ package struct LinearizabilityChecker {
       var next = state
       next.pending[key]?.remove(result)
       next.loaded[key] = result
-      outcomes.append(contentsOf: store(next, key, result, at: time))
+      // An uncached result reaches the load's callers (joiners too) but is
+      // never stored.
+      outcomes.append(contentsOf: uncachedValues.contains(result) ? [next] : store(next, key, result, at: time))
     }
     return outcomes
   }
@@ -128,7 +133,7 @@ package struct LinearizabilityChecker {
       var next = state
       next.pending[key, default: []].insert(value)
       return [next]
-    case .advance:
+    case .advance, .uncachedProducer:
       return [state]
     default:
       break
@@ -188,7 +193,7 @@ package struct LinearizabilityChecker {
       case .update(let key, let presentOnly, let saw, let outcome):
         outcomes.append(
           contentsOf: updated(state, key, presentOnly: presentOnly, saw: saw, outcome, at: time, operation))
-      case .producerStart, .advance:
+      case .producerStart, .advance, .uncachedProducer:
         break
       }
     }
@@ -263,6 +268,16 @@ package struct LinearizabilityChecker {
 
   /// Whether `history` (at most 64 operations) is linearizable from `initial`.
   package func isLinearizable(_ history: [HistoryOperation], from initial: State = State()) -> Bool {
+    let uncached = Set(
+      history.compactMap { operation -> Int? in
+        if case .uncachedProducer(let value) = operation.kind { return value }
+        return nil
+      })
+    if uncached != uncachedValues {
+      var checker = self
+      checker.uncachedValues = uncached
+      return checker.isLinearizable(history, from: initial)
+    }
     precondition(history.count <= 64, "the checker handles histories of up to 64 operations")
     let all: UInt64 = history.count == 64 ? .max : (1 << UInt64(history.count)) - 1
     var failed = Set<Visit>()

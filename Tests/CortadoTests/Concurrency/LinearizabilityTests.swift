@@ -147,6 +147,10 @@ struct CacheSubject: LinearizabilitySubject {
   func count() -> Int { cache.count }
   func compute(_ key: Int, _ make: () -> Int) -> Int { cache.value(forKey: key, orInsert: make) }
   var supportsComputeFamily: Bool { true }
+  var supportsLoadResults: Bool { true }
+  func load(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> CacheLoadResult<Int>) async throws -> Int {
+    try await cache.loadValue(forKey: key, using: loader)
+  }
   func insert(_ key: Int, _ value: Int) -> Int? {
     if case .existing(let current) = cache.insertValue(value, forKey: key) { return current }
     return nil
