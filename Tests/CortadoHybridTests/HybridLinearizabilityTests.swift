@@ -79,6 +79,7 @@ struct HybridSubject: LinearizabilitySubject {
   func compute(_ key: Int, _ make: () -> Int) -> Int { make() }
   var supportsComputeFamily: Bool { false }
   var supportsLoadResults: Bool { false }
+  func refresh(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> Int) -> Bool { false }
   func load(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> CacheLoadResult<Int>) async throws -> Int {
     try await load(key) { try await loader($0).value }
   }

@@ -53,6 +53,8 @@
 /// - ``loadValue(forKey:using:)-(_,(Key)->CacheLoadResult<Value>)``
 /// - ``loadValues(forKeys:using:)-(_,([Key])->[Key:Value])``
 /// - ``loadValues(forKeys:using:)-(_,([Key])->[Key:CacheLoadResult<Value>])``
+/// - ``refresh(forKey:using:)``
+/// - ``refreshAll(_:using:)``
 /// - ``shutdown()``
 /// ### Writing
 /// - ``updateValue(_:forKey:)``

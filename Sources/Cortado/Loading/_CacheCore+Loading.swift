@@ -137,6 +137,26 @@ extension _CacheCore {
     return result
   }
 
+  /// `Cache.refresh(forKey:using:)` and `Cache.refreshAll(_:using:)`: starts
+  /// one background load of the keys that have none in flight, with one
+  /// call of `loader`. Returns the keys it started.
+  @usableFromInline
+  func refresh(_ keys: [Key], loader: _Loader<Key, Value>) -> [Key] {
+    let task = _LoadTask()
+    var starts: [(key: Key, hash: Int, load: _Load<Value>)] = []
+    var seen = Set<Key>()
+    for key in keys where seen.insert(key).inserted {
+      let hash = key.hashValue
+      let now = readTime()
+      let load = locked(stripe(for: hash)) { shard in
+        shard.pointee.beginRefresh(key, hash: UInt32(truncatingIfNeeded: hash), task: task, now: now)
+      }
+      if let load { starts.append((key, hash, load)) }
+    }
+    if !starts.isEmpty { startLoad(starts, loader: loader) }
+    return starts.map(\.key)
+  }
+
   /// The batch caller is done (returned, threw or was cancelled): it counts
   /// out of its batch task, abandoning it if nobody else waits.
   @usableFromInline

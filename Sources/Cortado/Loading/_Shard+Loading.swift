@@ -27,6 +27,21 @@ extension _Shard {
     return .miss
   }
 
+  /// Registers an explicit refresh of `key` (`Cache.refresh(forKey:using:)`)
+  /// on `task`, unless a load of the key is already in flight (single
+  /// flight: that load's value lands anyway). Readers keep the live value,
+  /// if any, until the new one lands; callers that miss meanwhile join it.
+  @inlinable
+  mutating func beginRefresh(_ key: Key, hash: UInt32, task: _LoadTask, now: Int64) -> _Load<Value>? {
+    guard loads[key] == nil else { return nil }
+    let slot = peek(key, hash: hash, now: now)
+    if slot >= 0 { meta[Int(slot)].flags |= _NodeFlag.refreshing }
+    let load = _Load<Value>(task: task, isRefresh: true)
+    loads[key] = load
+    counters.refreshes += 1
+    return load
+  }
+
   /// A value kept for stale-if-error that may still be served at `now`: a
   /// stale entry before the end of its window, or an expired one not yet
   /// retired whose window is still open.

@@ -37,6 +37,11 @@ package struct HistoryOperation: CustomStringConvertible, Sendable {
     /// The loader that produced `value` returned it as
     /// `CacheLoadResult.uncached`: it reaches its callers, and is never stored.
     case uncachedProducer(value: Int)
+    /// `refresh(forKey:using:)` that started a background load producing
+    /// `value`: it may store that value any time after its producer began
+    /// (its response is set to the end of the history), over a live value
+    /// too, unless a write or removal came after the producer began.
+    case refresh(key: Int, value: Int)
     /// `insertValue(value, forKey: key)`; `existing`: the live value it
     /// found and left (nil: it inserted).
     case insert(key: Int, value: Int, existing: Int?)

@@ -28,6 +28,8 @@ package protocol LinearizabilitySubject: Sendable {
   /// uncached).
   var supportsLoadResults: Bool { get }
   func load(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> CacheLoadResult<Int>) async throws -> Int
+  /// `refresh(forKey:using:)`: whether a background refresh started.
+  func refresh(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> Int) -> Bool
   /// Whether `insert`, `update` and `modify` exist and are checked.
   var supportsComputeFamily: Bool { get }
   /// `insertValue`: nil if it inserted, else the existing value.
@@ -257,6 +259,20 @@ package struct HistoryDriver {
           HistoryOperation(
             kind: .batchPart(key: batchKey, result: result, batchValue: loaded.value?[batchKey]),
             thread: thread, invoke: invoke, response: response, clockBefore: clockBefore, clockAfter: clockAfter))
+      }
+    case 72..<76 where subject.supportsComputeFamily:
+      let value = recorder.nextValue()
+      let started = subject.refresh(key) { _ in
+        recorder.event(.producerStart(key: key, value: value), thread: thread, since: invoke, clock: 0)
+        for _ in 0..<yields { await Task.yield() }
+        return value
+      }
+      if started {
+        // Its store may land any time until the history is quiet.
+        recorder.append(
+          HistoryOperation(
+            kind: .refresh(key: key, value: value), thread: thread, invoke: invoke, response: Int.max,
+            clockBefore: clockBefore, clockAfter: .max))
       }
     case 72..<92:
       let value = recorder.nextValue()

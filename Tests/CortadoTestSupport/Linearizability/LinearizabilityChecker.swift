@@ -190,6 +190,14 @@ package struct LinearizabilityChecker {
           barrier(&next, key, response: operation.response)
           outcomes.append(contentsOf: store(next, key, value, at: time))
         }
+      case .refresh(let key, let value):
+        outcomes.append(state)  // superseded, or its store is what a joiner's answer explains
+        if state.pending[key]?.contains(value) == true {
+          var next = state
+          next.pending[key]?.remove(value)
+          next.loaded[key] = value
+          outcomes.append(contentsOf: store(next, key, value, at: time))
+        }
       case .update(let key, let presentOnly, let saw, let outcome):
         outcomes.append(
           contentsOf: updated(state, key, presentOnly: presentOnly, saw: saw, outcome, at: time, operation))
@@ -239,7 +247,8 @@ package struct LinearizabilityChecker {
   package static func supersededUpdatesOverlapAWrite(_ history: [HistoryOperation]) -> HistoryOperation? {
     func writes(_ operation: HistoryOperation, _ key: Int) -> Bool {
       switch operation.kind {
-      case .set(let other, _), .remove(let other, _), .load(let other, _), .batchPart(let other, _, _):
+      case .set(let other, _), .remove(let other, _), .load(let other, _), .batchPart(let other, _, _),
+        .refresh(let other, _):
         return other == key
       case .insert(let other, _, let existing):
         return other == key && existing == nil

@@ -148,6 +148,9 @@ struct CacheSubject: LinearizabilitySubject {
   func compute(_ key: Int, _ make: () -> Int) -> Int { cache.value(forKey: key, orInsert: make) }
   var supportsComputeFamily: Bool { true }
   var supportsLoadResults: Bool { true }
+  func refresh(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> Int) -> Bool {
+    cache.refresh(forKey: key, using: loader)
+  }
   func load(_ key: Int, _ loader: @escaping @Sendable (Int) async throws -> CacheLoadResult<Int>) async throws -> Int {
     try await cache.loadValue(forKey: key, using: loader)
   }

@@ -1,0 +1,137 @@
+import Testing
+
+@_spi(Testing) @testable import Cortado
+
+/// `refresh(forKey:using:)` and `refreshAll(_:using:)`.
+@Suite("Explicit refresh")
+struct RefreshTests {
+  let clock = ManualClock()
+
+  func cache(onFailure: (@Sendable (Int, any Error) -> Void)? = nil) -> Cache<Int, Int> {
+    makeCache(Int.self, Int.self, maximumCount: 100, timeToLive: .seconds(60), clock: clock, stripes: 2) {
+      $0.onLoadFailure = onFailure
+    }
+  }
+
+  @Test func readersKeepTheCurrentValueUntilTheNewOneLands() async throws {
+    let cache = cache()
+    cache[1] = 10
+    let gate = Gate()
+    #expect(
+      cache.refresh(forKey: 1) { _ in
+        await gate.wait()
+        return 11
+      })
+    #expect(await eventually { cache._isLoading(1) })
+    #expect(cache[1] == 10)
+    #expect(try await cache.loadValue(forKey: 1) { _ in 99 } == 10, "a loading read is a hit meanwhile")
+    gate.open()
+    #expect(await eventually { cache[1] == 11 })
+    #expect(cache.statistics.refreshCount == 1)
+    #expect(cache.entry(forKey: 1)?.remainingTimeToLive == .seconds(60), "the new value is a new write")
+  }
+
+  @Test func oneRefreshAtATime() async throws {
+    let cache = cache()
+    cache[1] = 10
+    let gate = Gate()
+    let calls = Locked(0)
+    let loader: @Sendable (Int) async throws -> Int = { _ in
+      calls.withLock { $0 += 1 }
+      await gate.wait()
+      return 11
+    }
+    #expect(cache.refresh(forKey: 1, using: loader))
+    #expect(!cache.refresh(forKey: 1, using: loader), "single flight")
+    gate.open()
+    #expect(await eventually { cache[1] == 11 && !cache._isLoading(1) })
+    #expect(calls.current == 1)
+    #expect(cache.refresh(forKey: 1, using: loader), "a new refresh once the last one is over")
+    #expect(await eventually { !cache._isLoading(1) })
+  }
+
+  @Test func aRefreshOfAnAbsentKeyLoadsItAndCallersJoin() async throws {
+    let cache = cache()
+    let gate = Gate()
+    let calls = Locked(0)
+    let loader: @Sendable (Int) async throws -> Int = { _ in
+      calls.withLock { $0 += 1 }
+      await gate.wait()
+      return 5
+    }
+    #expect(cache.refresh(forKey: 1, using: loader))
+    let reader = Task { try await cache.loadValue(forKey: 1, using: loader) }
+    #expect(await eventually { cache._waiters(forKey: 1) == 1 })
+    gate.open()
+    #expect(try await reader.value == 5)
+    #expect(cache[1] == 5)
+    #expect(calls.current == 1)
+  }
+
+  @Test func aFailedRefreshKeepsTheValueAndIsReported() async throws {
+    struct Failure: Error {}
+    let reported = Locked(0)
+    let cache = cache(onFailure: { _, error in if error is Failure { reported.withLock { $0 += 1 } } })
+    cache[1] = 10
+    cache.refresh(forKey: 1) { _ in throw Failure() }
+    #expect(await eventually { reported.current == 1 && !cache._isLoading(1) })
+    #expect(cache[1] == 10)
+    #expect(cache.statistics.loadFailureCount == 1)
+    #expect(cache.refresh(forKey: 1) { _ in 12 }, "the failure is not remembered")
+    #expect(await eventually { cache[1] == 12 })
+  }
+
+  @Test func aWriteDuringARefreshWins() async throws {
+    let cache = cache()
+    cache[1] = 10
+    let gate = Gate()
+    cache.refresh(forKey: 1) { _ in
+      await gate.wait()
+      return 11
+    }
+    #expect(await eventually { cache._isLoading(1) })
+    cache[1] = 20
+    gate.open()
+    #expect(await eventually { !cache._isLoading(1) })
+    #expect(cache[1] == 20)
+  }
+
+  @Test func refreshAllLoadsEveryKeyWithOneBatchCall() async throws {
+    let cache = cache()
+    for key in 1...4 { cache[key] = key }
+    let calls = Locked<[[Int]]>([])
+    let gate = Gate()
+    // Key 4 already has a load in flight: it is left to that load.
+    cache.refresh(forKey: 4) { _ in
+      await gate.wait()
+      return 400
+    }
+    let started = cache.refreshAll([1, 2, 3, 4, 2]) { keys in
+      calls.withLock { $0.append(keys.sorted()) }
+      return [1: 100, 2: 200]  // nothing for 3
+    }
+    #expect(started == [1, 2, 3])
+    #expect(await eventually { (1...3).allSatisfy { !cache._isLoading($0) } })
+    #expect(calls.current == [[1, 2, 3]])
+    #expect(cache[1] == 100 && cache[2] == 200)
+    #expect(cache[3] == 3, "a key the loader left out keeps its value")
+    gate.open()
+    #expect(await eventually { cache[4] == 400 })
+    #expect(cache.statistics.refreshCount == 4)
+  }
+
+  @Test(.timeLimit(.minutes(1))) func shutdownCancelsARefresh() async throws {
+    let cache = cache()
+    cache[1] = 10
+    let started = Locked(false)
+    cache.refresh(forKey: 1) { _ in
+      started.withLock { $0 = true }
+      try await Task.sleep(for: .seconds(3_600))
+      return 11
+    }
+    #expect(await eventually { started.current })
+    await cache.shutdown()
+    #expect(!cache._isLoading(1))
+    #expect(cache[1] == 10)
+  }
+}
