@@ -243,7 +243,7 @@ extension HybridCache {
     }
     let entry = localEntry(
       value, key: key, epoch: ticket.epoch, reliable: ticket.reliable, time: now(),
-      freshFor: options.timeToLive._nanosecondsClamped, usableFor: write.localUsableFor, options: options
+      freshFor: write.freshFor, usableFor: write.localUsableFor, options: options
     )
     endFill(key, ticket, storing: entry, counted: tally)
     return FillOutcome(value: value, keyMark: ticket.keyMark)

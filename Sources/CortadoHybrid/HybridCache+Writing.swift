@@ -31,18 +31,74 @@ extension HybridCache {
     let start = beginLocalWrite(hybridKey)
     defer { endLocalWrite(hybridKey) }
     await supersedeFills(hybridKey)
-    let outcome = await sendWrite(write, key: hybridKey, sequence: start.sequence)
+    var freshFor = write.freshFor
+    var usableFor = write.localUsableFor
+    let outcome: HybridWriteResult
+    if options.keepsRemainingLifetime {
+      let kept = await sendWriteKeepingLifetime(write, key: hybridKey, sequence: start.sequence)
+      switch kept {
+      case .unsupported(let requirement):
+        throw HybridCacheError.unsupportedByStore(requirement)
+      case .written(let result, let remaining):
+        outcome = result
+        if let remaining {
+          // The store kept the key's lifetime: memory follows what is left of
+          // it (fresh while more than the fail-safe window remains).
+          freshFor = min(freshFor, remaining - write.staleFor)
+          if usableFor > 0 { usableFor = min(usableFor, remaining) }
+        }
+      }
+    } else {
+      outcome = await sendWrite(write, key: hybridKey, sequence: start.sequence)
+    }
     // Into memory, unless the key changed meanwhile (another instance's
     // write arrived as an invalidation): the store then has something newer.
     state.withLock { state in
       guard (state.fills[hybridKey.local]?.invalidatedAt ?? 0) <= start.invalidation else { return }
       let entry = localEntry(
         value, key: hybridKey, epoch: start.epoch, reliable: start.reliable, time: now(),
-        freshFor: options.timeToLive._nanosecondsClamped, usableFor: write.localUsableFor, options: options
+        freshFor: freshFor, usableFor: usableFor, options: options
       )
       storeLocalLocked(entry, key: hybridKey)
     }
     return outcome
+  }
+
+  /// What a keep-remaining write did: the store's outcome and the kept
+  /// lifetime (nil when it was queued or not sent), or a store that cannot.
+  enum KeepingWrite {
+    case written(HybridWriteResult, remaining: Int64?)
+    case unsupported(String)
+  }
+
+  /// Sends a prepared write that keeps the key's remaining lifetime in the
+  /// store. A store that cannot reach the server queues it like any write
+  /// (its replay is a compare-and-set with the fallback lifetime: bounded,
+  /// never without expiry).
+  func sendWriteKeepingLifetime(_ write: PreparedWrite, key: HybridKey, sequence: UInt64) async -> KeepingWrite {
+    guard write.bytes.count <= configuration.maximumValueBytes else {
+      return .written(await sendWrite(write, key: key, sequence: sequence), remaining: nil)
+    }
+    let remoteKey = remoteKey(key)
+    let bytes = write.bytes
+    let lifetime = write.storeTimeToLive
+    do {
+      let remaining = try await remote {
+        try await $0.setKeepingTimeToLive(remoteKey, bytes: bytes, otherwise: lifetime)
+      }
+      completedRemoteWrite(remoteKey, sequence: sequence)
+      return .written(.stored, remaining: remaining._nanosecondsClamped)
+    } catch RemoteCacheStoreError.unsupported(let requirement) {
+      return .unsupported(requirement)
+    } catch {
+      let operation = RecoveryQueue.Operation.set(
+        bytes: bytes,
+        timeToLive: lifetime._nanosecondsClamped,
+        createdAtMilliseconds: write.createdAtMilliseconds,
+        enqueuedAt: now()
+      )
+      return .written(enqueue(remoteKey, operation), remaining: nil)
+    }
   }
 
   /// Sends a prepared write to the store, or queues it.
@@ -197,13 +253,14 @@ extension HybridCache {
     } catch {
       throw HybridCacheError.encodingFailed(key: key.user, underlying: error)
     }
-    let freshFor = options.timeToLive._nanosecondsClamped
+    var freshFor = options.timeToLive._nanosecondsClamped
+    if let jitter = options.jitter, jitter > .zero { freshFor = _saturatingAdd(freshFor, drawJitter(jitter)) }
     let staleFor = options.failSafe?.maximumStaleness._nanosecondsClamped ?? 0
     let createdAt = wallMilliseconds()
     let envelope = HybridEnvelope(
       codecIdentifier: configuration.codec.identifier,
       createdAtMilliseconds: createdAt,
-      freshForMilliseconds: UInt64(max(options.timeToLive._millisecondsRoundedUp, 0)),
+      freshForMilliseconds: UInt64(max(Duration.nanoseconds(freshFor)._millisecondsRoundedUp, 0)),
       staleForMilliseconds: UInt64(max(options.failSafe?.maximumStaleness._millisecondsRoundedUp ?? 0, 0)),
       schemaVersion: configuration.schemaVersion,
       key: key.user,
@@ -216,8 +273,16 @@ extension HybridCache {
       bytes: envelope.encoded(),
       createdAtMilliseconds: createdAt,
       storeTimeToLive: .nanoseconds(storeLifetime),
+      freshFor: freshFor,
+      staleFor: staleFor,
       localUsableFor: options.failSafe == nil ? 0 : storeLifetime
     )
+  }
+
+  /// One draw on [0, `jitter`) nanoseconds from this cache's generator.
+  func drawJitter(_ jitter: Duration) -> Int64 {
+    let width = UInt64(max(jitter._nanosecondsClamped, 1))
+    return Int64(state.withLock { $0.jitter.next() } % width)
   }
 }
 
@@ -227,6 +292,10 @@ struct PreparedWrite: Sendable {
   var createdAtMilliseconds: Int64
   /// The store's lifetime: fresh for, plus the fail-safe window.
   var storeTimeToLive: Duration
+  /// How long the value is fresh (nanoseconds, jitter included).
+  var freshFor: Int64
+  /// The fail-safe window (nanoseconds; 0 without fail-safe).
+  var staleFor: Int64
   /// How long the memory copy stays usable as a fallback (0 without fail-safe).
   var localUsableFor: Int64
 }

@@ -302,6 +302,10 @@ struct Fallback<Value: Sendable>: Sendable {
 }
 
 /// The mutable state of a ``HybridCache``, behind one lock.
+/// The seed of every `HybridCache`'s jitter generator (any constant would
+/// do: the draws only need to be spread, not secret).
+let _hybridJitterSeed: UInt64 = 0x4A17_7E55_EED0_0001
+
 struct HybridState: Sendable {
   /// Starts at 1: 0 marks an invalidated entry.
   var epoch: UInt64 = 1
@@ -318,6 +322,9 @@ struct HybridState: Sendable {
   var replayTask: Task<Void, Never>?
   /// Something asked for a replay while one was running: it runs one more pass.
   var replayRequested = false
+  /// Draws `HybridCacheOptions.jitter`; a fixed seed, so that tests with a
+  /// manual clock are reproducible.
+  var jitter = _SplitMix64(seed: _hybridJitterSeed)
 
   init(reliable: Bool, queue: RecoveryQueue) {
     self.reliable = reliable

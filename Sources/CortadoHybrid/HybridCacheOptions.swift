@@ -24,11 +24,33 @@ public struct HybridCacheOptions: Sendable, Hashable {
   /// it off.
   public var failSafe: FailSafe?
 
+  /// Spreads the store's expiry: each write lengthens ``timeToLive`` in the
+  /// store by one draw, uniform on `[0, jitter)`, so keys written together
+  /// (after a deploy, by a batch) do not all expire in the same instant and
+  /// send every instance to the source at once. The memory copy keeps
+  /// ``localTimeToLive`` (or ``timeToLive``). `nil` or zero: none; negative:
+  /// rejected.
+  public var jitter: Duration?
+
+  /// Whether a write keeps the remaining lifetime of a key that has one in
+  /// the store (Redis `SET … KEEPTTL`; Hummingbird's `set(expires: nil)`);
+  /// a key without one gets ``timeToLive`` (plus ``jitter``), so no key is
+  /// ever left without expiry. Needs a store that implements
+  /// ``RemoteCacheStore/setKeepingTimeToLive(_:bytes:otherwise:)``;
+  /// otherwise the write throws ``HybridCacheError/unsupportedByStore(_:)``.
+  /// Applies to ``HybridCache/setValue(_:forKey:options:)``, not to fills.
+  public var keepsRemainingLifetime: Bool
+
   /// Creates options.
-  public init(timeToLive: Duration, localTimeToLive: Duration? = nil, failSafe: FailSafe? = nil) {
+  public init(
+    timeToLive: Duration, localTimeToLive: Duration? = nil, failSafe: FailSafe? = nil, jitter: Duration? = nil,
+    keepsRemainingLifetime: Bool = false
+  ) {
     self.timeToLive = timeToLive
     self.localTimeToLive = localTimeToLive
     self.failSafe = failSafe
+    self.jitter = jitter
+    self.keepsRemainingLifetime = keepsRemainingLifetime
   }
 
   /// When the loader fails, return the last known value instead of the error,
@@ -57,6 +79,10 @@ public struct HybridCacheOptions: Sendable, Hashable {
   func validate() throws(HybridCacheConfigurationError) {
     try HybridCacheConfigurationError.positive(timeToLive, "timeToLive")
     if let localTimeToLive { try HybridCacheConfigurationError.positive(localTimeToLive, "localTimeToLive") }
+    if let jitter, jitter < .zero {
+      throw HybridCacheConfigurationError(
+        field: "jitter", message: "must not be negative (got \(jitter)); use nil for none")
+    }
     if let failSafe {
       try HybridCacheConfigurationError.positive(failSafe.maximumStaleness, "failSafe.maximumStaleness")
       try HybridCacheConfigurationError.positive(failSafe.throttle, "failSafe.throttle")

@@ -80,6 +80,9 @@ public struct HybridCacheStatistics: Sendable, Hashable {
 public enum HybridCacheError: Error, Sendable {
   /// The codec could not encode the value: a programming error.
   case encodingFailed(key: String, underlying: any Error)
+  /// The store does not implement what an option needs (named: the store's
+  /// requirement); nothing was written, and memory no longer holds the key.
+  case unsupportedByStore(String)
 }
 
 /// Why a store call was not made or not finished. Internal: callers see a

@@ -87,6 +87,15 @@ public protocol RemoteCacheStore: Sendable {
   func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws
     -> Bool
 
+  /// Stores `bytes` under `key`, keeping the key's remaining lifetime if it
+  /// has one (Redis `SET … KEEPTTL`), otherwise with `timeToLive`: never a
+  /// key without expiry. Atomic. Returns the lifetime the key has now (the
+  /// kept remainder, or `timeToLive`). Other connections are notified as for
+  /// ``set(_:bytes:timeToLive:)``.
+  ///
+  /// A default implementation throws ``RemoteCacheStoreError/unsupported(_:)``.
+  func setKeepingTimeToLive(_ key: String, bytes: [UInt8], otherwise timeToLive: Duration) async throws -> Duration
+
   /// Removes `keys` (absent keys are ignored). The removal must be reported
   /// to every other store watching the keys.
   func remove(_ keys: [String]) async throws
@@ -115,6 +124,25 @@ public protocol RemoteCacheStore: Sendable {
 extension RemoteCacheStore {
   /// Unknown: ``HybridCache`` does not check its namespace against this store.
   public var trackedPrefixes: [String]? { nil }
+
+  /// Throws ``RemoteCacheStoreError/unsupported(_:)``: a store written before
+  /// this requirement existed keeps compiling, and ``HybridCache`` reports
+  /// the option it cannot honour instead of silently replacing the lifetime.
+  public func setKeepingTimeToLive(_ key: String, bytes: [UInt8], otherwise timeToLive: Duration) async throws
+    -> Duration
+  {
+    throw RemoteCacheStoreError.unsupported("setKeepingTimeToLive")
+  }
+}
+
+/// What a store reports when asked for something it cannot do.
+///
+/// ## Topics
+/// ### Errors
+/// - ``unsupported(_:)``
+public enum RemoteCacheStoreError: Error, Sendable, Hashable {
+  /// The store does not implement the named requirement.
+  case unsupported(String)
 }
 
 /// The connection state of a ``RemoteCacheStore``.

@@ -271,6 +271,27 @@ public final class InMemoryRemoteStore: RemoteCacheStore {
     }
   }
 
+  /// Stores `bytes`, keeping the key's remaining lifetime if it has one,
+  /// else with `timeToLive`: the contract (and the Lua script) of
+  /// `RemoteCacheStore.setKeepingTimeToLive`.
+  public func setKeepingTimeToLive(_ key: String, bytes: [UInt8], otherwise timeToLive: Duration) async throws
+    -> Duration
+  {
+    try await perform { state, time in
+      InMemoryRemoteServer.expireIfDue(&state, key, at: time)
+      if let expiresAt = state.items[key]?.expiresAt {
+        state.items[key]!.bytes = bytes
+        InMemoryRemoteServer.broadcast(&state, .keys([key]), except: id)
+        return .nanoseconds(expiresAt - time)
+      }
+      let milliseconds = max(timeToLive._millisecondsRoundedUp, 1)
+      state.items[key] = InMemoryRemoteServer.Item(
+        bytes: bytes, expiresAt: _saturatingAdd(time, _nanoseconds(milliseconds: UInt64(milliseconds))))
+      InMemoryRemoteServer.broadcast(&state, .keys([key]), except: id)
+      return .milliseconds(milliseconds)
+    }
+  }
+
   /// Stores `bytes` unless the stored envelope is newer: exactly the
   /// contract (and the Lua script) of
   /// `RemoteCacheStore.setIfNotNewer`.

@@ -48,6 +48,7 @@ public enum RemoteCacheStoreContract {
     try checkTrackedPrefixes(subject)
     try await checkReadsAndWrites(subject)
     try await checkCompareAndSet(subject)
+    try await checkKeepingTimeToLive(subject)
     try await checkInvalidations(subject, timeout: timeout)
   }
 
@@ -126,6 +127,28 @@ public enum RemoteCacheStoreContract {
     try expect(
       try await store.setIfNotNewer(key, bytes: older, timeToLive: .seconds(60), createdAtMilliseconds: 1_000),
       "setIfNotNewer", "did not write over bytes that are not an envelope")
+  }
+
+  static func checkKeepingTimeToLive(_ subject: Subject) async throws {
+    let store = subject.writer
+    let key = freshKey(subject)
+    defer { Task { [store] in try? await store.remove([key]) } }
+    let name = "setKeepingTimeToLive"
+    // Optional: a store may decline it (the protocol's default does).
+    let first: Duration
+    do {
+      first = try await store.setKeepingTimeToLive(key, bytes: [1], otherwise: .seconds(60))
+    } catch RemoteCacheStoreError.unsupported {
+      return
+    }
+    try expect(first > .seconds(59) && first <= .seconds(60), name, "a new key got \(first), not its fallback of 60 s")
+    let kept = try await store.setKeepingTimeToLive(key, bytes: [2], otherwise: .seconds(3_600))
+    try expect(kept <= .seconds(60), name, "a live key's lifetime became \(kept) instead of being kept")
+    let read = try await store.get(key)
+    try expect(read?.bytes == [2], name, "read \(String(describing: read?.bytes)) after keeping the lifetime")
+    try expect(
+      read?.timeToLive.map { $0 <= .seconds(60) } ?? false, name,
+      "the stored lifetime \(String(describing: read?.timeToLive)) is not the kept one")
   }
 
   static func checkInvalidations(_ subject: Subject, timeout: Duration) async throws {

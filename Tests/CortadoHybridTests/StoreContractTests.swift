@@ -26,6 +26,22 @@ struct StoreContractTests {
     #expect(error?.requirement == "invalidations")
   }
 
+  /// A store that "keeps" the lifetime by replacing it is caught; one that
+  /// declines (the protocol's default) keeps the contract.
+  @Test func aStoreThatReplacesTheLifetimeIsCaught() async throws {
+    let server = InMemoryRemoteServer()
+    let subject = RemoteCacheStoreContract.Subject(
+      writer: ReplacingStore(base: server.makeStore()), observer: server.makeStore(), keyPrefix: "contract:")
+    let error = await #expect(throws: RemoteCacheStoreContractViolation.self) {
+      try await RemoteCacheStoreContract.check(subject)
+    }
+    #expect(error?.requirement == "setKeepingTimeToLive")
+    let declining = RemoteCacheStoreContract.Subject(
+      writer: NarrowStore(base: server.makeStore(), prefixes: nil), observer: server.makeStore(), keyPrefix: "contract:"
+    )
+    try await RemoteCacheStoreContract.check(declining)
+  }
+
   @Test func aStoreThatDoesNotCoverThePrefixIsCaught() async throws {
     let server = InMemoryRemoteServer()
     let narrow = NarrowStore(base: server.makeStore())
@@ -101,6 +117,29 @@ struct EchoingStore: RemoteCacheStore {
   {
     try await base.setIfNotNewer(
       key, bytes: bytes, timeToLive: timeToLive, createdAtMilliseconds: createdAtMilliseconds)
+  }
+  func remove(_ keys: [String]) async throws { try await base.remove(keys) }
+  func invalidations() -> AsyncStream<RemoteCacheEvent> { base.invalidations() }
+}
+
+/// Implements `setKeepingTimeToLive` wrongly: a plain write with the fallback.
+struct ReplacingStore: RemoteCacheStore {
+  let base: InMemoryRemoteStore
+  var state: RemoteCacheStoreState { base.state }
+  func get(_ key: String) async throws -> RemoteCacheEntry? { try await base.get(key) }
+  func get(_ keys: [String]) async throws -> [RemoteCacheEntry?] { try await base.get(keys) }
+  func set(_ key: String, bytes: [UInt8], timeToLive: Duration) async throws {
+    try await base.set(key, bytes: bytes, timeToLive: timeToLive)
+  }
+  func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws
+    -> Bool
+  {
+    try await base.setIfNotNewer(
+      key, bytes: bytes, timeToLive: timeToLive, createdAtMilliseconds: createdAtMilliseconds)
+  }
+  func setKeepingTimeToLive(_ key: String, bytes: [UInt8], otherwise timeToLive: Duration) async throws -> Duration {
+    try await base.set(key, bytes: bytes, timeToLive: timeToLive)
+    return timeToLive
   }
   func remove(_ keys: [String]) async throws { try await base.remove(keys) }
   func invalidations() -> AsyncStream<RemoteCacheEvent> { base.invalidations() }

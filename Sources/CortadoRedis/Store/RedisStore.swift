@@ -32,6 +32,7 @@
   /// | `get(_:)` (several keys) | `MGET k…` + one `PTTL` per key, pipelined (in rounds of at most 256 keys) |
   /// | ``set(_:bytes:timeToLive:)`` | `SET k bytes PX ms` (rounded up) |
   /// | ``setIfNotNewer(_:bytes:timeToLive:createdAtMilliseconds:)`` | one `EVAL` of the compare-and-set script |
+  /// | ``setKeepingTimeToLive(_:bytes:otherwise:)`` | one `EVAL`: `PTTL`, then `SET … KEEPTTL` or `SET … PX` |
   /// | ``remove(_:)`` | `UNLINK k…` |
   ///
   /// Every command has the client's deadline (`commandTimeout`). While the store
@@ -369,6 +370,33 @@
       case .integer(0): return false
       default: throw RedisStoreError.unexpectedReply("EVAL: \(Self.shape(reply))")
       }
+    }
+
+    /// Stores `bytes`, keeping the key's remaining lifetime if it has one
+    /// (`SET … KEEPTTL`), otherwise with `timeToLive` (`PX`), in one atomic
+    /// `EVAL`; returns the key's lifetime afterwards. A key without expiry
+    /// gets `timeToLive`: the store never leaves a key without one. In
+    /// pub/sub fallback mode the script also publishes the key.
+    ///
+    /// Like every script write, Redis 7.0 reports it to every tracking
+    /// client, the writer included (its memory drops the key: one extra miss).
+    public func setKeepingTimeToLive(_ key: String, bytes: [UInt8], otherwise timeToLive: Duration) async throws
+      -> Duration
+    {
+      let connection = try self.currentConnection()
+      var arguments: [RedisArgument] = [
+        "EVAL", RedisArgument(RedisStoreScript.setKeepingTimeToLive), "1", RedisArgument(key),
+        RedisArgument(bytes: bytes), RedisArgument(timeToLive.redisStoreMilliseconds),
+      ]
+      if case .pubSub(let channel) = connection.invalidation {
+        arguments += [RedisArgument(channel), RedisArgument(bytes: self.message(keys: [key]))]
+      }
+      let reply = try await self.client.execute([RedisCommand(arguments)], epoch: connection.epoch)[0]
+      if let message = reply.errorMessage { throw RedisClientError.serverError(message) }
+      guard case .integer(let milliseconds) = reply.withoutAttributes, milliseconds > 0 else {
+        throw RedisStoreError.unexpectedReply("EVAL: \(Self.shape(reply))")
+      }
+      return .milliseconds(milliseconds)
     }
 
     /// `UNLINK keys…` (absent keys are ignored). In pub/sub fallback mode:

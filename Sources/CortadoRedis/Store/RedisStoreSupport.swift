@@ -156,6 +156,23 @@
       if ARGV[4] then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
       return 1
       """
+
+    /// `setKeepingTimeToLive`: `SET … KEEPTTL` when the key has a lifetime
+    /// (`PTTL` > 0), otherwise `SET … PX ARGV[2]`, so that a key never ends
+    /// up without expiry (`PTTL` is -1 for a key without one, -2 for none).
+    /// Returns the key's lifetime in milliseconds afterwards. In pub/sub mode
+    /// ARGV[3] and ARGV[4] are the channel and the message.
+    static let setKeepingTimeToLive = """
+      local remaining = redis.call('PTTL', KEYS[1])
+      if remaining > 0 then
+        redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
+      else
+        remaining = tonumber(ARGV[2])
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+      end
+      if ARGV[3] then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
+      return remaining
+      """
   }
 
   // MARK: - Time
