@@ -78,6 +78,13 @@ extension Cache {
     /// below the limit.
     public var stripeCount: Int?
 
+    /// The most keys one loader call refreshes: the refreshes that one
+    /// ``Cache/loadValues(forKeys:using:)-(_,([Key])->[Key:Value])`` call
+    /// finds due are sent to its batch loader together, in calls of at most
+    /// this many keys, instead of one call per key. At least 1; the default,
+    /// 64, keeps one request to the source moderate.
+    public var maximumRefreshBatch: Int
+
     /// Sees the loading code's join, cancel and finish points, in tests
     /// (through `@testable import`, or from CortadoHybrid's single flight):
     /// controlled-interleaving tests wait for these points instead of
@@ -104,6 +111,7 @@ extension Cache {
       self.onLoadFailure = nil
       self.sweepsExpiredEntries = true
       self.stripeCount = nil
+      self.maximumRefreshBatch = 64
     }
 
     /// Creates a configuration that reads `clock`.
@@ -149,6 +157,10 @@ extension Cache {
           field: .maximumCost, message: "must not be negative (got \(maximumCost)); use nil for no limit")
       }
       try freshness.validate()
+      if maximumRefreshBatch < 1 {
+        throw CacheConfigurationError(
+          field: .maximumRefreshBatch, message: "must be at least 1 (got \(maximumRefreshBatch))")
+      }
       if let stripeCount, stripeCount < 1 || stripeCount > 1 << 16 {
         throw CacheConfigurationError(
           field: .stripeCount,

@@ -23,6 +23,8 @@ public struct CacheConfigurationError: Error, Sendable, Hashable, CustomStringCo
     case jitter
     /// ``Cache/Configuration/stripeCount``.
     case stripeCount
+    /// ``Cache/Configuration/maximumRefreshBatch``.
+    case maximumRefreshBatch
   }
 
   /// The field at fault.

@@ -123,8 +123,13 @@ extension _CacheCore {
       }
     }
     if !starts.isEmpty { startLoad(starts, loader: loader) }
-    for refresh in refreshes {
-      startLoad([refresh], loader: loader.forOneKey)
+    // Due refreshes go to the batch loader together (Caffeine #1536: one
+    // call per key is what users of bulk loaders complain about).
+    var next = 0
+    while next < refreshes.count {
+      let end = Swift.min(next + maximumRefreshBatch, refreshes.count)
+      startLoad(Array(refreshes[next..<end]), loader: loader)
+      next = end
     }
     if let failure { throw failure }
     for wait in waits {

@@ -31,6 +31,8 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
   @usableFromInline let waiterIDs = _AtomicInt64(0)
   @usableFromInline let loadStatistics = _LoadStatistics()
   @usableFromInline let failureTimeToLive: Int64
+  /// `Configuration.maximumRefreshBatch`.
+  @usableFromInline let maximumRefreshBatch: Int
   @usableFromInline let onLoadFailure: (@Sendable (Key, any Error) -> Void)?
   /// Every load task running (see `_RunningLoads`).
   @usableFromInline let running = _RunningLoads()
@@ -50,6 +52,7 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     freshnessForEntry = configuration.freshnessForEntry
     failureTimeToLive = configuration.freshness.failureTimeToLive.map { $0._nanosecondsClamped } ?? 0
     onLoadFailure = configuration.onLoadFailure
+    maximumRefreshBatch = configuration.maximumRefreshBatch
     observer = configuration._loadObserver
     sweeps = configuration.sweepsExpiredEntries
     sweeperRegistered = _AtomicInt64(0)

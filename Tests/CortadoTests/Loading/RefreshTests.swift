@@ -134,4 +134,33 @@ struct RefreshTests {
     #expect(!cache._isLoading(1))
     #expect(cache[1] == 10)
   }
+
+  @Test("due refreshes of a batch read go to the batch loader together", arguments: [64, 2])
+  func dueRefreshesAreBatched(limit: Int) async throws {
+    let cache = makeCache(Int.self, Int.self, maximumCount: 100, clock: clock, stripes: 4) {
+      $0.freshness = Freshness(timeToLive: .seconds(60), refreshAfter: .seconds(10))
+      $0.maximumRefreshBatch = limit
+    }
+    let calls = Locked<[[Int]]>([])
+    let loader: @Sendable ([Int]) async throws -> [Int: Int] = { keys in
+      calls.withLock { $0.append(keys.sorted()) }
+      return Dictionary(uniqueKeysWithValues: keys.map { ($0, $0 + 100) })
+    }
+    for key in 1...5 { cache[key] = key }
+    clock.advance(by: .seconds(10))
+    #expect(try await cache.loadValues(forKeys: 1...5, using: loader) == [1: 1, 2: 2, 3: 3, 4: 4, 5: 5])
+    #expect(await eventually { (1...5).allSatisfy { cache[$0] == $0 + 100 } })
+    let refreshCalls = calls.current
+    #expect(refreshCalls.count == (limit >= 5 ? 1 : 3), "refreshes in calls of at most \(limit) keys")
+    #expect(refreshCalls.allSatisfy { $0.count <= limit })
+    #expect(refreshCalls.flatMap { $0 }.sorted() == [1, 2, 3, 4, 5])
+    #expect(cache.statistics.refreshCount == 5)
+  }
+
+  @Test func aRefreshBatchLimitBelowOneIsRejected() {
+    var configuration = Cache<Int, Int>.Configuration(maximumCount: 10)
+    configuration.maximumRefreshBatch = 0
+    let error = #expect(throws: CacheConfigurationError.self) { try Cache(configuration: configuration) }
+    #expect(error?.field == .maximumRefreshBatch)
+  }
 }
