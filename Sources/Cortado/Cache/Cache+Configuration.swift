@@ -81,9 +81,18 @@ extension Cache {
     /// The most keys one loader call refreshes: the refreshes that one
     /// ``Cache/loadValues(forKeys:using:)-(_,([Key])->[Key:Value])`` call
     /// finds due are sent to its batch loader together, in calls of at most
-    /// this many keys, instead of one call per key. At least 1; the default,
-    /// 64, keeps one request to the source moderate.
+    /// this many keys, instead of one call per key (and so are those that
+    /// ``refreshBatching`` collects). At least 1; the default, 64, keeps one
+    /// request to the source moderate.
     public var maximumRefreshBatch: Int
+
+    /// Coalesces every due refresh (``Freshness/refreshAfter``) into calls of
+    /// one cache-wide batch loader: a refresh found due by any loading read
+    /// waits at most ``RefreshBatching/maximumDelay`` for others to join it,
+    /// and a batch of ``maximumRefreshBatch`` keys leaves at once. The reads
+    /// themselves never wait (they return the current value). `nil` (the
+    /// default): each refresh uses the loader of the read that found it due.
+    public var refreshBatching: RefreshBatching?
 
     /// Sees the loading code's join, cancel and finish points, in tests
     /// (through `@testable import`, or from CortadoHybrid's single flight):
@@ -112,6 +121,7 @@ extension Cache {
       self.sweepsExpiredEntries = true
       self.stripeCount = nil
       self.maximumRefreshBatch = 64
+      self.refreshBatching = nil
     }
 
     /// Creates a configuration that reads `clock`.
@@ -146,6 +156,39 @@ extension Cache {
       self.clock = CacheClock(clock)
     }
 
+    /// How due refreshes are coalesced into batch calls: see
+    /// ``Cache/Configuration/refreshBatching``.
+    ///
+    /// ```swift
+    /// configuration.freshness = Freshness(timeToLive: .seconds(300), refreshAfter: .seconds(60))
+    /// configuration.refreshBatching = .init(maximumDelay: .milliseconds(50)) { ids in
+    ///     try await api.fetchUsers(ids)
+    /// }
+    /// ```
+    ///
+    /// ## Topics
+    /// ### Creating
+    /// - ``init(maximumDelay:loader:)``
+    /// ### Properties
+    /// - ``maximumDelay``
+    /// - ``loader``
+    public struct RefreshBatching: Sendable {
+      /// The longest a due refresh waits for others before its batch leaves.
+      public var maximumDelay: Duration
+      /// Loads the refreshed values; keys it returns no value for keep their
+      /// current one.
+      public var loader: @Sendable ([Key]) async throws -> [Key: Value]
+
+      /// Coalesces refreshes for up to `maximumDelay` (default 10 ms) into
+      /// calls of `loader`.
+      public init(
+        maximumDelay: Duration = .milliseconds(10), loader: @escaping @Sendable ([Key]) async throws -> [Key: Value]
+      ) {
+        self.maximumDelay = maximumDelay
+        self.loader = loader
+      }
+    }
+
     /// Checks the configuration; throws for the first invalid field.
     public func validate() throws(CacheConfigurationError) {
       if let maximumCount, maximumCount < 0 {
@@ -157,6 +200,11 @@ extension Cache {
           field: .maximumCost, message: "must not be negative (got \(maximumCost)); use nil for no limit")
       }
       try freshness.validate()
+      if let refreshBatching, refreshBatching.maximumDelay < .zero {
+        throw CacheConfigurationError(
+          field: .refreshBatching,
+          message: "maximumDelay must not be negative (got \(refreshBatching.maximumDelay))")
+      }
       if maximumRefreshBatch < 1 {
         throw CacheConfigurationError(
           field: .maximumRefreshBatch, message: "must be at least 1 (got \(maximumRefreshBatch))")

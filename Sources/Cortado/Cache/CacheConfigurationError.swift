@@ -25,6 +25,8 @@ public struct CacheConfigurationError: Error, Sendable, Hashable, CustomStringCo
     case stripeCount
     /// ``Cache/Configuration/maximumRefreshBatch``.
     case maximumRefreshBatch
+    /// ``Cache/Configuration/refreshBatching``.
+    case refreshBatching
   }
 
   /// The field at fault.

@@ -51,6 +51,23 @@ public struct CacheClock: Sendable {
 
   /// The current reading, in nanoseconds on a monotonic scale (shared with
   /// the package's other modules, which keep time the same way).
+  /// Suspends until this clock reads `deadline` (as `now()` counts). A
+  /// `ManualClock` wakes the sleeper when advanced to the deadline, even if
+  /// it was advanced before the sleep began; the others sleep for what is
+  /// left, in continuous (or suspending) time.
+  package func sleep(untilReading deadline: Int64) async throws {
+    switch source {
+    case .manual(let clock):
+      try await clock.sleep(until: ManualClock.Instant(offset: .nanoseconds(deadline)))
+    case .suspending:
+      let remaining = deadline - now()
+      if remaining > 0 { try await SuspendingClock().sleep(for: .nanoseconds(remaining)) }
+    case .continuous, .coarse, .custom:
+      let remaining = deadline - now()
+      if remaining > 0 { try await ContinuousClock().sleep(for: .nanoseconds(remaining)) }
+    }
+  }
+
   @inlinable @inline(__always)
   package func now() -> Int64 {
     switch source {

@@ -102,6 +102,7 @@ extension Cache {
   /// Dropping the last reference to the cache cancels them too, without
   /// waiting.
   public func shutdown() async {
+    core.flushRefreshes()  // refreshes waiting for their batch start, to be cancelled with the rest
     let tasks = core.inFlightLoadTasks()
     for task in tasks { task.cancel() }
     for task in tasks { await task.wait() }

@@ -76,7 +76,7 @@ extension _CacheCore {
     }
     switch probe {
     case .hit(let value, let refresh):
-      if let refresh { startLoad([(key, hash, refresh)], loader: loader.forOneKey) }
+      if let refresh { startRefreshes([(key, hash, refresh)], loader: loader.forOneKey) }
       return value
     case .failure(let error):
       throw error
@@ -123,14 +123,7 @@ extension _CacheCore {
       }
     }
     if !starts.isEmpty { startLoad(starts, loader: loader) }
-    // Due refreshes go to the batch loader together (Caffeine #1536: one
-    // call per key is what users of bulk loaders complain about).
-    var next = 0
-    while next < refreshes.count {
-      let end = Swift.min(next + maximumRefreshBatch, refreshes.count)
-      startLoad(Array(refreshes[next..<end]), loader: loader)
-      next = end
-    }
+    if !refreshes.isEmpty { startRefreshes(refreshes, loader: loader) }
     if let failure { throw failure }
     for wait in waits {
       do {
@@ -140,6 +133,42 @@ extension _CacheCore {
       }
     }
     return result
+  }
+
+  /// Starts the refreshes that loading reads found due: through the
+  /// cache-wide batcher if configured, otherwise with the reads' own loader,
+  /// in calls of at most `maximumRefreshBatch` keys (Caffeine #1536: one call
+  /// per key is what users of bulk loaders complain about).
+  @usableFromInline
+  func startRefreshes(_ items: [(key: Key, hash: Int, load: _Load<Value>)], loader: _Loader<Key, Value>) {
+    guard let batcher = refreshBatcher else {
+      var next = 0
+      while next < items.count {
+        let end = Swift.min(next + maximumRefreshBatch, items.count)
+        startLoad(Array(items[next..<end]), loader: loader)
+        next = end
+      }
+      return
+    }
+    let (batches, armTimer) = batcher.add(items)
+    for batch in batches { startLoad(batch, loader: batcher.loader) }
+    guard armTimer else { return }
+    // The deadline is taken now, not when the timer's task first runs.
+    let clock = self.clock
+    let deadline = _saturatingAdd(clock.now(), batcher.delay._nanosecondsClamped)
+    Task { [weak self] in
+      try? await clock.sleep(untilReading: deadline)
+      self?.flushRefreshes()
+    }
+  }
+
+  /// Starts every refresh the batcher holds (its timer fired, or the cache
+  /// shuts down).
+  @usableFromInline
+  func flushRefreshes() {
+    guard let batcher = refreshBatcher else { return }
+    let items = batcher.takeAll()
+    if !items.isEmpty { startLoad(items, loader: batcher.loader) }
   }
 
   /// `Cache.refresh(forKey:using:)` and `Cache.refreshAll(_:using:)`: starts

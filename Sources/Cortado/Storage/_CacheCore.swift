@@ -33,6 +33,8 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
   @usableFromInline let failureTimeToLive: Int64
   /// `Configuration.maximumRefreshBatch`.
   @usableFromInline let maximumRefreshBatch: Int
+  /// `Configuration.refreshBatching`, if set.
+  @usableFromInline let refreshBatcher: _RefreshBatcher<Key, Value>?
   @usableFromInline let onLoadFailure: (@Sendable (Key, any Error) -> Void)?
   /// Every load task running (see `_RunningLoads`).
   @usableFromInline let running = _RunningLoads()
@@ -53,6 +55,9 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     failureTimeToLive = configuration.freshness.failureTimeToLive.map { $0._nanosecondsClamped } ?? 0
     onLoadFailure = configuration.onLoadFailure
     maximumRefreshBatch = configuration.maximumRefreshBatch
+    refreshBatcher = configuration.refreshBatching.map {
+      _RefreshBatcher(loader: $0.loader, delay: $0.maximumDelay, limit: configuration.maximumRefreshBatch)
+    }
     observer = configuration._loadObserver
     sweeps = configuration.sweepsExpiredEntries
     sweeperRegistered = _AtomicInt64(0)

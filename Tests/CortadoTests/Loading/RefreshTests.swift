@@ -163,4 +163,63 @@ struct RefreshTests {
     let error = #expect(throws: CacheConfigurationError.self) { try Cache(configuration: configuration) }
     #expect(error?.field == .maximumRefreshBatch)
   }
+
+  func batchingCache(limit: Int = 64, calls: Locked<[[Int]]>) -> Cache<Int, Int> {
+    makeCache(Int.self, Int.self, maximumCount: 100, clock: clock, stripes: 4) {
+      $0.freshness = Freshness(timeToLive: .seconds(60), refreshAfter: .seconds(10))
+      $0.maximumRefreshBatch = limit
+      $0.refreshBatching = .init(maximumDelay: .seconds(1)) { keys in
+        calls.withLock { $0.append(keys.sorted()) }
+        return Dictionary(uniqueKeysWithValues: keys.map { ($0, $0 + 100) })
+      }
+    }
+  }
+
+  @Test func refreshBatchingCoalescesTheRefreshesOfSingleReads() async throws {
+    let calls = Locked<[[Int]]>([])
+    let cache = batchingCache(calls: calls)
+    for key in 1...5 { cache[key] = key }
+    clock.advance(by: .seconds(10))
+    for key in 1...5 {
+      let value = try await cache.loadValue(forKey: key) { _ in
+        Issue.record("the read's own loader is not used for a batched refresh")
+        return -1
+      }
+      #expect(value == key, "the read returns the current value at once")
+    }
+    #expect(calls.current.isEmpty, "the batch waits up to its delay for more")
+    clock.advance(by: .seconds(1))
+    #expect(await eventually { (1...5).allSatisfy { cache[$0] == $0 + 100 } })
+    #expect(calls.current == [[1, 2, 3, 4, 5]])
+  }
+
+  @Test func aFullRefreshBatchLeavesAtOnce() async throws {
+    let calls = Locked<[[Int]]>([])
+    let cache = batchingCache(limit: 2, calls: calls)
+    for key in 1...5 { cache[key] = key }
+    clock.advance(by: .seconds(10))
+    for key in 1...5 { _ = try await cache.loadValue(forKey: key) { $0 } }
+    #expect(await eventually { calls.current.count == 2 })
+    #expect(calls.current.sorted { $0[0] < $1[0] } == [[1, 2], [3, 4]])
+    clock.advance(by: .seconds(1))
+    #expect(await eventually { calls.current.count == 3 && cache[5] == 105 })
+  }
+
+  @Test(.timeLimit(.minutes(1))) func shutdownStartsAndCancelsWaitingRefreshes() async throws {
+    let calls = Locked<[[Int]]>([])
+    let cache = batchingCache(calls: calls)
+    cache[1] = 1
+    clock.advance(by: .seconds(10))
+    _ = try await cache.loadValue(forKey: 1) { $0 }
+    #expect(cache._isLoading(1))
+    await cache.shutdown()
+    #expect(!cache._isLoading(1), "nothing is left waiting for a batch")
+  }
+
+  @Test func aNegativeBatchDelayIsRejected() {
+    var configuration = Cache<Int, Int>.Configuration(maximumCount: 10)
+    configuration.refreshBatching = .init(maximumDelay: .seconds(-1)) { _ in [:] }
+    let error = #expect(throws: CacheConfigurationError.self) { try Cache(configuration: configuration) }
+    #expect(error?.field == .refreshBatching)
+  }
 }
