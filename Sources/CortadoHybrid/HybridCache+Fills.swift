@@ -8,7 +8,8 @@ extension HybridCache {
   /// Registers a fill of `key` and captures the epoch it reads in.
   func beginFill(_ key: HybridKey) -> FillTicket {
     state.withLock { state in
-      state.fills[key.local, default: FillGuard()].active += 1
+      let sequence = state.invalidationSequence
+      state.fills[key.local, default: FillGuard(invalidatedAt: sequence)].active += 1
       let fill = state.fills[key.local]!
       return FillTicket(
         epoch: state.epoch, sequence: state.invalidationSequence, reliable: state.reliable,
@@ -42,7 +43,8 @@ extension HybridCache {
   /// write updated memory, and must then not put that older value back in
   /// memory.
   func beginLocalWriteLocked(_ state: inout HybridState, _ key: String) {
-    state.fills[key, default: FillGuard()].localWrites += 1
+    let sequence = state.invalidationSequence
+    state.fills[key, default: FillGuard(invalidatedAt: sequence)].localWrites += 1
     state.fills[key]!.writesBegun &+= 1
   }
 
@@ -189,6 +191,13 @@ struct FillGuard: Sendable {
   /// Writes and removals of this instance begun while this entry existed.
   var writesBegun: UInt64 = 0
 
+  /// A new guard: its last invalidation counts as now, so that a ticket
+  /// taken on it is never mistaken for one older than an invalidation that
+  /// a deleted guard of the key saw (see `FillTicket.keyMark`).
+  init(invalidatedAt sequence: UInt64) {
+    invalidatedAt = sequence
+  }
+
   var isIdle: Bool {
     active == 0 && localWrites == 0 && remoteWrites == 0 && !writing && writeTurns.isEmpty
       && fillsAwaitingWrites.isEmpty && supersededFills.isEmpty
@@ -204,8 +213,10 @@ struct FillTicket: Sendable {
   var writesInFlight = 0
   /// The key's last invalidation (`FillGuard.invalidatedAt`) when the ticket
   /// was taken: of two tickets of one key, the one with the smaller mark
-  /// was taken before a barrier that the other came after. The guard lives
-  /// while a ticket is open, so the marks of open tickets are comparable.
+  /// was taken before a barrier that the other came after. A new guard
+  /// starts at the current invalidation sequence, so marks stay comparable
+  /// across a guard that was deleted and made again (at worst a caller
+  /// loads once more than it needed).
   var keyMark: UInt64 = 0
   /// False for a fill that could not adopt the ticket of the load it serves:
   /// it stores nothing, in memory or in the store.

@@ -170,7 +170,7 @@ extension HybridCache {
   func acquireWriteTurn(_ key: HybridKey) async {
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
       let ready = state.withLock { state -> Bool in
-        var fill = state.fills[key.local, default: FillGuard()]
+        var fill = state.fills[key.local, default: FillGuard(invalidatedAt: state.invalidationSequence)]
         defer { state.fills[key.local] = fill }
         if !fill.writing {
           fill.writing = true

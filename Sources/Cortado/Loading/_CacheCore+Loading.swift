@@ -156,9 +156,13 @@ extension _CacheCore {
     // The deadline is taken now, not when the timer's task first runs.
     let clock = self.clock
     let deadline = _saturatingAdd(clock.now(), batcher.delay._nanosecondsClamped)
-    Task { [weak self] in
-      try? await clock.sleep(untilReading: deadline)
-      self?.flushRefreshes()
+    // Not inside the chain of whichever loader's read armed it: the batch
+    // it starts belongs to many readers.
+    _LoadChain.$current.withValue(nil) {
+      Task { [weak self] in
+        try? await clock.sleep(untilReading: deadline)
+        self?.flushRefreshes()
+      }
     }
   }
 
@@ -280,9 +284,14 @@ extension _CacheCore {
   func startLoad(_ items: [(key: Key, hash: Int, load: _Load<Value>)], loader: _Loader<Key, Value>) {
     guard let owner = items.first?.load.task else { return }
     running.insert(owner)
-    // The loader runs with its load on the task-local chain, so that it
-    // cannot wait for itself (see `_LoadChain`).
-    let chain = _LoadChain(task: owner, parent: _LoadChain.current)
+    // The loader runs with its loads on the task-local chain, so that it
+    // cannot wait for itself (see `_LoadChain`): every item's task, since a
+    // batch of refreshes gathers loads made with tasks of their own.
+    var chain = _LoadChain(task: owner, parent: _LoadChain.current)
+    var chained: Set<ObjectIdentifier> = [ObjectIdentifier(owner)]
+    for item in items where chained.insert(ObjectIdentifier(item.load.task)).inserted {
+      chain = _LoadChain(task: item.load.task, parent: chain)
+    }
     let task = Task { [self] in
       await _LoadChain.$current.withValue(chain) {
         await runLoader(items, loader: loader)

@@ -12,7 +12,7 @@ extension _Shard {
       let now = clamped(rawNow)
       guard freshness[Int(slot)].refreshAt <= now,
         meta[Int(slot)].flags & _NodeFlag.refreshing == 0,
-        loads[key] == nil
+        loads[key].map({ !$0.isJoinable }) ?? true
       else { return .hit(value, refresh: nil) }
       meta[Int(slot)].flags |= _NodeFlag.refreshing
       let load = _Load<Value>(task: _LoadTask(), isRefresh: true)
@@ -33,7 +33,8 @@ extension _Shard {
   /// if any, until the new one lands; callers that miss meanwhile join it.
   @inlinable
   mutating func beginRefresh(_ key: Key, hash: UInt32, task: _LoadTask, now: Int64) -> _Load<Value>? {
-    guard loads[key] == nil else { return nil }
+    // A load its last caller abandoned stores nothing: replace it.
+    if let existing = loads[key], existing.isJoinable { return nil }
     let slot = peek(key, hash: hash, now: now)
     if slot >= 0 { meta[Int(slot)].flags |= _NodeFlag.refreshing }
     let load = _Load<Value>(task: task, isRefresh: true)

@@ -354,10 +354,12 @@ extension _Shard {
     _ key: Key, hash: UInt32, value: Value, cost: Int, lifetime: _Lifetime, now rawNow: Int64
   ) -> CacheWriteResult<Value> {
     let existing = peek(key, hash: hash, now: rawNow)
-    // No live entry, or a value that cannot be stored at all: a plain write
-    // (which rejects such a value and removes the old one).
-    guard existing >= 0, settings.maximumCount > 0, cost <= settings.maximumCost else {
-      return store(key, hash: hash, value: value, cost: cost, lifetime: existing >= 0 ? .never : lifetime, now: rawNow)
+    // No live entry, or a write that must be rejected (an invalid fallback
+    // lifetime, or a value that cannot be stored at all): a plain write,
+    // which rejects it and removes the old value.
+    guard existing >= 0, lifetime.invalid == nil, settings.maximumCount > 0, cost <= settings.maximumCost else {
+      let applies = existing < 0 || lifetime.invalid != nil
+      return store(key, hash: hash, value: value, cost: cost, lifetime: applies ? lifetime : .never, now: rawNow)
     }
     let now = timers == nil ? rawNow : clamped(rawNow)
     tickWheel(now: now)

@@ -36,6 +36,14 @@ struct WriteLifetimeTests {
     #expect(cache.entry(forKey: "a")?.remainingTimeToLive == .seconds(4))
   }
 
+  @Test func anInvalidFallbackIsRejectedEvenForALiveKey() {
+    let cache = makeCache(String.self, Int.self, maximumCount: 10, timeToLive: .seconds(10), clock: clock)
+    cache["a"] = 1
+    let result = cache.setValue(2, forKey: "a", lifetime: .keepRemaining(otherwise: Freshness(refreshAfter: .zero)))
+    #expect(result == .rejected(reason: .invalidFreshness(.refreshAfter), previous: 1))
+    #expect(cache["a"] == nil, "the old value is not left in place")
+  }
+
   @Test func keepRemainingWorksInACacheWithoutLifetimes() {
     let cache = makeCache(String.self, Int.self, maximumCount: 10, clock: clock)
     cache.setValue(1, forKey: "a", lifetime: .keepRemaining(otherwise: .timeToLive(.seconds(5))))

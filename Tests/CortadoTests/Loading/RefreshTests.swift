@@ -222,4 +222,51 @@ struct RefreshTests {
     let error = #expect(throws: CacheConfigurationError.self) { try Cache(configuration: configuration) }
     #expect(error?.field == .refreshBatching)
   }
+
+  /// A batch loader that reads another key of its own batch, which expired
+  /// meanwhile, fails fast instead of joining its own load and waiting for
+  /// itself (every item of a batch is on the loader's chain).
+  @Test(.timeLimit(.minutes(1))) func aBatchLoaderThatReadsItsOwnKeyFailsFast() async throws {
+    let box = Locked<Cache<Int, Int>?>(nil)
+    let inner = Locked<[String]>([])
+    let cache = makeCache(Int.self, Int.self, maximumCount: 100, clock: clock, stripes: 2) {
+      $0.freshness = Freshness(timeToLive: .seconds(15), refreshAfter: .seconds(10))
+      $0.refreshBatching = .init(maximumDelay: .seconds(10)) { keys in
+        do {
+          _ = try await box.current!.loadValue(forKey: 2) { _ in 0 }
+          inner.withLock { $0.append("loaded") }
+        } catch {
+          inner.withLock { $0.append("\(error)") }
+        }
+        return Dictionary(uniqueKeysWithValues: keys.map { ($0, $0 + 100) })
+      }
+    }
+    box.withLock { $0 = cache }
+    cache[1] = 1
+    cache[2] = 2
+    clock.advance(by: .seconds(10))
+    for key in 1...2 { _ = try await cache.loadValue(forKey: key) { $0 } }
+    clock.advance(by: .seconds(10))  // both expire; the batch leaves
+    #expect(await eventually { !inner.current.isEmpty && !cache._isLoading(1) && !cache._isLoading(2) })
+    #expect(inner.current.first?.contains("recursiveLoad") == true, "got \(inner.current)")
+  }
+
+  @Test func aRefreshReplacesAnAbandonedLoad() async throws {
+    let cache = cache()
+    let gate = Gate()
+    let caller = Task {
+      try await cache.loadValue(forKey: 1) { _ in
+        await gate.wait()
+        return 5
+      }
+    }
+    #expect(await eventually { cache._waiters(forKey: 1) == 1 })
+    caller.cancel()
+    #expect(await eventually { cache._waiters(forKey: 1) == 0 })
+    #expect(cache.refresh(forKey: 1) { _ in 7 }, "the abandoned load stores nothing, so a refresh starts")
+    #expect(await eventually { cache[1] == 7 })
+    gate.open()
+    _ = try? await caller.value
+    #expect(cache[1] == 7)
+  }
 }
