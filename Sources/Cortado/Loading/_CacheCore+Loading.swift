@@ -158,12 +158,14 @@ extension _CacheCore {
     let deadline = _saturatingAdd(clock.now(), batcher.delay._nanosecondsClamped)
     // Not inside the chain of whichever loader's read armed it: the batch
     // it starts belongs to many readers.
-    _LoadChain.$current.withValue(nil) {
+    let timer = _LoadChain.$current.withValue(nil) {
       Task { [weak self] in
-        try? await clock.sleep(untilReading: deadline)
+        // Cancelled: the batch left another way (see `_RefreshBatcher`).
+        guard (try? await clock.sleep(untilReading: deadline)) != nil else { return }
         self?.flushRefreshes()
       }
     }
+    batcher.setTimer(timer)
   }
 
   /// Starts every refresh the batcher holds (its timer fired, or the cache

@@ -14,6 +14,10 @@ final class _RefreshBatcher<Key: Hashable & Sendable, Value: Sendable>: Sendable
   private struct Pending: @unchecked Sendable {
     var items: [Item] = []
     var timerArmed = false
+    /// The armed timer's task, cancelled when the batch leaves some other
+    /// way (shutdown, close): a timer on a `ManualClock` nobody advances
+    /// would otherwise sleep for ever.
+    var timer: Task<Void, Never>?
   }
 
   @usableFromInline
@@ -40,13 +44,31 @@ final class _RefreshBatcher<Key: Hashable & Sendable, Value: Sendable>: Sendable
     }
   }
 
-  /// Takes everything waiting (the timer fired, or the cache shuts down).
+  /// Keeps the armed timer's task, unless the batch already left (then the
+  /// task is cancelled at once).
+  @usableFromInline
+  func setTimer(_ task: Task<Void, Never>) {
+    let stale = state.withLock { pending -> Bool in
+      guard pending.timerArmed else { return true }
+      pending.timer = task
+      return false
+    }
+    if stale { task.cancel() }
+  }
+
+  /// Takes everything waiting (the timer fired, or the cache shuts down)
+  /// and disarms the timer, cancelling its task.
   @usableFromInline
   func takeAll() -> [Item] {
-    state.withLock { pending in
-      pending.timerArmed = false
-      defer { pending.items = [] }
-      return pending.items
+    let (items, timer) = state.withLock { pending in
+      defer {
+        pending.items = []
+        pending.timerArmed = false
+        pending.timer = nil
+      }
+      return (pending.items, pending.timer)
     }
+    timer?.cancel()
+    return items
   }
 }

@@ -106,6 +106,7 @@ final class _CacheCore<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
   @usableFromInline
   func close() {
     closed.store(1)
+    _ = refreshBatcher?.takeAll()  // disarms its timer: the refreshes it held are dropped with the cache
     cancelLoads()
   }
 
