@@ -91,13 +91,7 @@ extension HybridCache {
     } catch RemoteCacheStoreError.unsupported(let requirement) {
       return .unsupported(requirement)
     } catch {
-      let operation = RecoveryQueue.Operation.set(
-        bytes: bytes,
-        timeToLive: lifetime._nanosecondsClamped,
-        createdAtMilliseconds: write.createdAtMilliseconds,
-        enqueuedAt: now()
-      )
-      return .written(enqueue(remoteKey, operation), remaining: nil)
+      return .written(enqueueReplay(write, remoteKey: remoteKey), remaining: nil)
     }
   }
 
@@ -117,14 +111,20 @@ extension HybridCache {
       completedRemoteWrite(remoteKey, sequence: sequence)
       return .stored
     } catch {
-      let operation = RecoveryQueue.Operation.set(
-        bytes: bytes,
-        timeToLive: lifetime._nanosecondsClamped,
-        createdAtMilliseconds: write.createdAtMilliseconds,
-        enqueuedAt: now()
-      )
-      return enqueue(remoteKey, operation)
+      return enqueueReplay(write, remoteKey: remoteKey)
     }
+  }
+
+  /// Queues a write the store did not take, for replay as a compare-and-set
+  /// with its own lifetime.
+  func enqueueReplay(_ write: PreparedWrite, remoteKey: String) -> HybridWriteResult {
+    let operation = RecoveryQueue.Operation.set(
+      bytes: write.bytes,
+      timeToLive: write.storeTimeToLive._nanosecondsClamped,
+      createdAtMilliseconds: write.createdAtMilliseconds,
+      enqueuedAt: now()
+    )
+    return enqueue(remoteKey, operation)
   }
 
   /// Removes `key` from memory and from the store; every other instance

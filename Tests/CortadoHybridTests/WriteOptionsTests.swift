@@ -72,7 +72,9 @@ struct WriteOptionsTests {
 
   @Test func aStoreThatCannotKeepLifetimesSaysSo() async throws {
     let world = World()
-    let store = PlainStore(world.server.makeStore())
+    // A store written before `setKeepingTimeToLive` existed (it relies on the
+    // protocol's default implementation).
+    let store = NarrowStore(base: world.server.makeStore(), prefixes: nil)
     let cache = try HybridCache<String>(store: store, configuration: world.configuration())
     try await cache.setValue("old", forKey: "k")
     let keep = HybridCacheOptions(timeToLive: .seconds(30), keepsRemainingLifetime: true)
@@ -80,25 +82,4 @@ struct WriteOptionsTests {
     #expect(world.storedValue(cache, "k") == "old", "nothing was written")
     #expect(await cache.value(forKey: "k") == "old", "memory dropped the key; the store still answers")
   }
-}
-
-/// A store written before `setKeepingTimeToLive` existed: it relies on the
-/// protocol's default implementation.
-final class PlainStore: RemoteCacheStore {
-  let base: InMemoryRemoteStore
-  init(_ base: InMemoryRemoteStore) { self.base = base }
-  var state: RemoteCacheStoreState { base.state }
-  func get(_ key: String) async throws -> RemoteCacheEntry? { try await base.get(key) }
-  func get(_ keys: [String]) async throws -> [RemoteCacheEntry?] { try await base.get(keys) }
-  func set(_ key: String, bytes: [UInt8], timeToLive: Duration) async throws {
-    try await base.set(key, bytes: bytes, timeToLive: timeToLive)
-  }
-  func setIfNotNewer(_ key: String, bytes: [UInt8], timeToLive: Duration, createdAtMilliseconds: Int64) async throws
-    -> Bool
-  {
-    try await base.setIfNotNewer(
-      key, bytes: bytes, timeToLive: timeToLive, createdAtMilliseconds: createdAtMilliseconds)
-  }
-  func remove(_ keys: [String]) async throws { try await base.remove(keys) }
-  func invalidations() -> AsyncStream<RemoteCacheEvent> { base.invalidations() }
 }
